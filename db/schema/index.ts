@@ -1,0 +1,4 @@
+export * from "./auth";
+export * from "./change-events";
+export * from "./integrations";
+export * from "./work-items";

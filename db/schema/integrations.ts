@@ -1,0 +1,125 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { type ChangeEventType, changeEvents, changeEventType, subjectType } from "./change-events";
+import { workItems } from "./work-items";
+
+export const integrations = pgTable("integrations", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  name: text("name").notNull().unique("integrations_name_key"),
+  url: text("url").notNull(),
+  eventTypes: jsonb("event_types").$type<ChangeEventType[]>().notNull(),
+  /** Standard Webhooks secret (`whsec_…`); shown to the admin once, never logged. */
+  secret: text("secret").notNull(),
+  /** The secret before the last rotation; it still signs until `previousSecretExpiresAt`. */
+  previousSecret: text("previous_secret"),
+  previousSecretExpiresAt: timestamp("previous_secret_expires_at", { withTimezone: true }),
+  /** Optional extra header, e.g. n8n Header Auth. The value is a secret too. */
+  headerName: text("header_name"),
+  headerValue: text("header_value"),
+  active: boolean("active").notNull().default(true),
+  pausedReason: text("paused_reason"),
+  pausedAt: timestamp("paused_at", { withTimezone: true }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type Integration = typeof integrations.$inferSelect;
+export type NewIntegration = typeof integrations.$inferInsert;
+
+export const SYNC_STATUSES = ["pending", "synced", "failed", "skipped"] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+export const syncStatus = pgEnum("sync_status", SYNC_STATUSES);
+
+export const ATTEMPT_TRIGGERS = ["automatic", "manual"] as const;
+export type AttemptTrigger = (typeof ATTEMPT_TRIGGERS)[number];
+export const attemptTrigger = pgEnum("attempt_trigger", ATTEMPT_TRIGGERS);
+
+export const ERROR_KINDS = ["timeout", "dns", "refused", "reset", "tls", "http", "ssrf", "redirect"] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/**
+ * One row per delivery of one change event to one integration. There is deliberately NO unique
+ * constraint over (integration, object, event type): every update adds a row. Only creation
+ * syncs are unique, through a partial index.
+ */
+export const integrationSyncs = pgTable(
+  "integration_syncs",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    integrationId: integer("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    contentType: subjectType("content_type").notNull(),
+    objectId: integer("object_id").notNull(),
+    workItemId: integer("work_item_id")
+      .notNull()
+      .references(() => workItems.id, { onDelete: "cascade" }),
+    changeEventId: text("change_event_id")
+      .notNull()
+      .references(() => changeEvents.id, { onDelete: "cascade" }),
+    eventType: changeEventType("event_type").notNull(),
+    revision: integer("revision").notNull(),
+    status: syncStatus("status").notNull().default("pending"),
+    /** Standard Webhooks `webhook-id`: stable across retries and manual resends. */
+    webhookId: text("webhook_id").notNull(),
+    attemptCount: integer("attempt_count").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    lastDurationMs: integer("last_duration_ms"),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("integration_syncs_creation_once_idx")
+      .on(t.integrationId, t.contentType, t.objectId, t.eventType)
+      .where(sql`${t.eventType} in ('workitem_created', 'task_created')`),
+    index("integration_syncs_work_item_created_idx").on(t.workItemId, t.createdAt.desc()),
+    /** A change event reaches each integration once: makes a retried fan-out step harmless. */
+    uniqueIndex("integration_syncs_change_event_integration_idx").on(t.changeEventId, t.integrationId),
+    index("integration_syncs_ordering_idx").on(t.integrationId, t.contentType, t.objectId, t.revision),
+    index("integration_syncs_status_created_idx").on(t.status, t.createdAt.desc()),
+    index("integration_syncs_integration_created_idx").on(t.integrationId, t.createdAt.desc()),
+    index("integration_syncs_created_idx").on(t.createdAt.desc()),
+  ],
+);
+
+export type IntegrationSync = typeof integrationSyncs.$inferSelect;
+export type NewIntegrationSync = typeof integrationSyncs.$inferInsert;
+
+export const syncAttempts = pgTable(
+  "sync_attempts",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    syncId: bigint("sync_id", { mode: "number" })
+      .notNull()
+      .references(() => integrationSyncs.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    trigger: attemptTrigger("trigger").notNull().default("automatic"),
+    requestUrl: text("request_url").notNull(),
+    requestHeaders: jsonb("request_headers").$type<Record<string, string>>().notNull(),
+    responseStatus: integer("response_status"),
+    responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),
+    responseBody: text("response_body"),
+    durationMs: integer("duration_ms").notNull(),
+    errorKind: text("error_kind").$type<ErrorKind>(),
+    errorMessage: text("error_message"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("sync_attempts_sync_idx").on(t.syncId, t.number)],
+);
+
+export type SyncAttempt = typeof syncAttempts.$inferSelect;
+export type NewSyncAttempt = typeof syncAttempts.$inferInsert;
