@@ -1,0 +1,40 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+const PREFIX = /^signkey-[\w]+-/;
+
+/** RFC 8785 canonical JSON: sorted keys, no whitespace. This is what the SDK re-computes to verify. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value)) return "null";
+    return JSON.stringify(value) ?? "null";
+  }
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+/** `x-inngest-signature` value for a request body sent to the SDK. */
+export function signBody(body: unknown, signingKey: string, now = Date.now()): string {
+  const t = Math.round(now / 1000).toString();
+  const s = createHmac("sha256", signingKey.replace(PREFIX, ""))
+    .update(canonicalJson(body) + t)
+    .digest("hex");
+  return `t=${t}&s=${s}`;
+}
+
+/** The bearer token the SDK sends: `signkey-<env>-<sha256 of the hex-decoded key>`. */
+export function hashedSigningKey(signingKey: string): string {
+  const prefix = PREFIX.exec(signingKey)?.[0] ?? "";
+  const key = signingKey.replace(PREFIX, "");
+  return prefix + createHash("sha256").update(Buffer.from(key, "hex")).digest("hex");
+}
+
+export function verifyBearer(header: string | undefined, signingKey: string): boolean {
+  if (!header?.startsWith("Bearer ")) return false;
+  const given = Buffer.from(header.slice("Bearer ".length).trim());
+  const expected = Buffer.from(hashedSigningKey(signingKey));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,202 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { AppRecord, EngineEvent, Run } from "./types";
+
+/**
+ * Durable state: an in-memory model backed by an append-only JSONL journal (fsync'd before callers
+ * are answered) and a snapshot written atomically (tmp + rename) when the journal grows. Every record
+ * is a full upsert, so replaying the journal over a newer snapshot is harmless.
+ */
+
+type JournalRecord =
+  | { t: "event"; event: EngineEvent }
+  | { t: "run"; run: Run }
+  | { t: "app"; app: AppRecord }
+  | { t: "idem"; key: string; expiresAt: number }
+  | { t: "eventKey"; key: string; expiresAt: number };
+
+interface Snapshot {
+  events: EngineEvent[];
+  runs: Run[];
+  apps: AppRecord[];
+  idempotency: [string, number][];
+  eventKeys: [string, number][];
+}
+
+const RETENTION_MS = 7 * 86_400_000;
+const COMPACT_BYTES = 16 * 1024 * 1024;
+
+export class Store {
+  readonly events = new Map<string, EngineEvent>();
+  readonly runs = new Map<string, Run>();
+  readonly apps = new Map<string, AppRecord>();
+  /** Function idempotency keys → expiry. */
+  readonly idempotency = new Map<string, number>();
+  /** User-supplied event ids → expiry (24 h dedupe). */
+  readonly eventKeys = new Map<string, number>();
+
+  private readonly journalPath: string;
+  private readonly snapshotPath: string;
+  private fd: number;
+  private journalBytes = 0;
+  private dirtyRuns = new Set<string>();
+  private pending: JournalRecord[] = [];
+  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushScheduled = false;
+  private closed = false;
+
+  constructor(readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+    this.journalPath = path.join(dir, "journal.jsonl");
+    this.snapshotPath = path.join(dir, "snapshot.json");
+    this.load();
+    this.fd = fs.openSync(this.journalPath, "a");
+    this.compact();
+  }
+
+  putEvent(event: EngineEvent): void {
+    this.events.set(event.internalId, event);
+    this.pending.push({ t: "event", event });
+  }
+
+  putApp(app: AppRecord): void {
+    this.apps.set(app.id, app);
+    this.pending.push({ t: "app", app });
+  }
+
+  putIdempotencyKey(key: string, expiresAt: number): void {
+    this.idempotency.set(key, expiresAt);
+    this.pending.push({ t: "idem", key, expiresAt });
+  }
+
+  putEventKey(key: string, expiresAt: number): void {
+    this.eventKeys.set(key, expiresAt);
+    this.pending.push({ t: "eventKey", key, expiresAt });
+  }
+
+  /** Marks a run changed; it is serialised once per flush however often it changed. */
+  touchRun(run: Run): void {
+    this.runs.set(run.id, run);
+    this.dirtyRuns.add(run.id);
+  }
+
+  /** Resolves once everything recorded so far is on disk. Concurrent callers share one fsync. */
+  flush(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.writeBatch());
+      }
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.writeBatch();
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+
+  private writeBatch(): void {
+    this.flushScheduled = false;
+    const waiters = this.waiters;
+    this.waiters = [];
+    try {
+      const records = this.pending;
+      this.pending = [];
+      for (const id of this.dirtyRuns) {
+        const run = this.runs.get(id);
+        if (run) records.push({ t: "run", run });
+      }
+      this.dirtyRuns.clear();
+      if (records.length > 0 && !this.closed) {
+        const text = `${records.map((r) => JSON.stringify(r)).join("\n")}\n`;
+        fs.writeSync(this.fd, text);
+        fs.fsyncSync(this.fd);
+        this.journalBytes += Buffer.byteLength(text);
+        if (this.journalBytes > COMPACT_BYTES) this.compact();
+      }
+      for (const w of waiters) w.resolve();
+    } catch (error) {
+      for (const w of waiters) w.reject(error);
+    }
+  }
+
+  private apply(record: JournalRecord): void {
+    switch (record.t) {
+      case "event":
+        this.events.set(record.event.internalId, record.event);
+        break;
+      case "run":
+        this.runs.set(record.run.id, record.run);
+        break;
+      case "app":
+        this.apps.set(record.app.id, record.app);
+        break;
+      case "idem":
+        this.idempotency.set(record.key, record.expiresAt);
+        break;
+      case "eventKey":
+        this.eventKeys.set(record.key, record.expiresAt);
+        break;
+    }
+  }
+
+  private load(): void {
+    if (fs.existsSync(this.snapshotPath)) {
+      const snap = JSON.parse(fs.readFileSync(this.snapshotPath, "utf8")) as Snapshot;
+      for (const e of snap.events) this.events.set(e.internalId, e);
+      for (const r of snap.runs) this.runs.set(r.id, r);
+      for (const a of snap.apps) this.apps.set(a.id, a);
+      for (const [k, v] of snap.idempotency) this.idempotency.set(k, v);
+      for (const [k, v] of snap.eventKeys) this.eventKeys.set(k, v);
+    }
+    if (fs.existsSync(this.journalPath)) {
+      const lines = fs.readFileSync(this.journalPath, "utf8").split("\n");
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        try {
+          this.apply(JSON.parse(line) as JournalRecord);
+        } catch {
+          // A line torn by a crash mid-write was never acknowledged to anyone; skip it.
+        }
+      }
+    }
+  }
+
+  /** Writes a fresh snapshot (dropping expired data) and truncates the journal. */
+  compact(now = Date.now()): void {
+    for (const [k, exp] of this.idempotency) if (exp < now) this.idempotency.delete(k);
+    for (const [k, exp] of this.eventKeys) if (exp < now) this.eventKeys.delete(k);
+    const liveEvents = new Set<string>();
+    for (const [id, run] of this.runs) {
+      const terminal = run.status !== "Running" && run.status !== "Queued";
+      if (terminal && (run.endedAt ?? now) < now - RETENTION_MS) this.runs.delete(id);
+      else liveEvents.add(run.eventId);
+    }
+    for (const [id, ev] of this.events) {
+      if (ev.receivedAt < now - RETENTION_MS && !liveEvents.has(id)) this.events.delete(id);
+    }
+    const snapshot: Snapshot = {
+      events: [...this.events.values()],
+      runs: [...this.runs.values()],
+      apps: [...this.apps.values()],
+      idempotency: [...this.idempotency],
+      eventKeys: [...this.eventKeys],
+    };
+    const tmp = `${this.snapshotPath}.tmp`;
+    const fd = fs.openSync(tmp, "w");
+    fs.writeSync(fd, JSON.stringify(snapshot));
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, this.snapshotPath);
+    const dirFd = fs.openSync(this.dir, "r");
+    fs.fsyncSync(dirFd);
+    fs.closeSync(dirFd);
+    fs.ftruncateSync(this.fd, 0);
+    fs.fsyncSync(this.fd);
+    this.journalBytes = 0;
+  }
+}
