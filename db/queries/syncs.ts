@@ -1,0 +1,353 @@
+import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import {
+  type AttemptTrigger,
+  type ChangeEvent,
+  CREATION_EVENT_TYPES,
+  changeEvents,
+  type ErrorKind,
+  type Integration,
+  type IntegrationSync,
+  integrationSyncs,
+  integrations,
+  syncAttempts,
+  workItems,
+} from "../schema";
+
+export type ChangeEventWithReference = ChangeEvent & { reference: string };
+
+export async function getChangeEventWithReference(
+  db: Db,
+  changeEventId: string,
+): Promise<ChangeEventWithReference | undefined> {
+  const [row] = await db
+    .select({ event: changeEvents, reference: workItems.reference })
+    .from(changeEvents)
+    .innerJoin(workItems, eq(workItems.id, changeEvents.workItemId))
+    .where(eq(changeEvents.id, changeEventId));
+  return row ? { ...row.event, reference: row.reference } : undefined;
+}
+
+/** Integrations subscribed to an event type, paused ones included: their syncs wait for a resume. */
+export async function listSubscribedIntegrations(db: Db, eventType: string): Promise<Integration[]> {
+  return db
+    .select()
+    .from(integrations)
+    .where(sql`${integrations.eventTypes} @> ${JSON.stringify([eventType])}::jsonb`)
+    .orderBy(asc(integrations.id));
+}
+
+export function isCreationEvent(eventType: string): boolean {
+  return (CREATION_EVENT_TYPES as readonly string[]).includes(eventType);
+}
+
+export type SyncPlan = {
+  integration: Pick<Integration, "id" | "name" | "active">;
+  /** The sync row for this change event, or null when a creation sync already existed. */
+  sync: Pick<IntegrationSync, "id" | "status"> | null;
+};
+
+/**
+ * Creates one sync row per subscribed integration. Insert-if-absent: a retried fan-out step finds its
+ * own rows (unique per change event and integration), and a creation event whose object already has a
+ * creation sync for that integration gets none (the partial unique index).
+ */
+export async function createSyncsForChangeEvent(
+  db: Db,
+  event: ChangeEvent,
+  subscribers: Integration[],
+  buildPayload: (event: ChangeEvent) => Promise<Record<string, unknown>>,
+): Promise<SyncPlan[]> {
+  if (subscribers.length === 0) return [];
+  const payload = await buildPayload(event);
+  await db
+    .insert(integrationSyncs)
+    .values(
+      subscribers.map((integration) => ({
+        integrationId: integration.id,
+        contentType: event.subjectType,
+        objectId: event.subjectId,
+        workItemId: event.workItemId,
+        changeEventId: event.id,
+        eventType: event.eventType,
+        revision: event.revision,
+        webhookId: `msg_${event.id}_${integration.id}`,
+        payload,
+      })),
+    )
+    .onConflictDoNothing();
+  const rows = await db
+    .select({
+      id: integrationSyncs.id,
+      status: integrationSyncs.status,
+      integrationId: integrationSyncs.integrationId,
+    })
+    .from(integrationSyncs)
+    .where(eq(integrationSyncs.changeEventId, event.id));
+  const byIntegration = new Map(rows.map((r) => [r.integrationId, r]));
+  return subscribers.map((integration) => {
+    const row = byIntegration.get(integration.id);
+    return {
+      integration: { id: integration.id, name: integration.name, active: integration.active },
+      sync: row ? { id: row.id, status: row.status } : null,
+    };
+  });
+}
+
+export type DeliveryContext = {
+  sync: IntegrationSync;
+  integration: Integration;
+  reference: string;
+};
+
+export async function getDeliveryContext(db: Db, syncId: number): Promise<DeliveryContext | undefined> {
+  const [row] = await db
+    .select({ sync: integrationSyncs, integration: integrations, reference: workItems.reference })
+    .from(integrationSyncs)
+    .innerJoin(integrations, eq(integrations.id, integrationSyncs.integrationId))
+    .innerJoin(workItems, eq(workItems.id, integrationSyncs.workItemId))
+    .where(eq(integrationSyncs.id, syncId));
+  return row;
+}
+
+/**
+ * Deliveries to one integration for one object go out in revision order. Returns what an older
+ * delivery is still waiting on, or null when this sync may go: an older pending sync, or an older
+ * change event whose fan-out has not created its sync yet (fan-outs may finish out of order).
+ */
+export async function findOrderingBlocker(
+  db: Db,
+  sync: Pick<IntegrationSync, "integrationId" | "contentType" | "objectId" | "revision">,
+): Promise<{ syncId: number | null; changeEventId: string | null } | null> {
+  const [older] = await db
+    .select({ id: integrationSyncs.id })
+    .from(integrationSyncs)
+    .where(
+      and(
+        eq(integrationSyncs.integrationId, sync.integrationId),
+        eq(integrationSyncs.contentType, sync.contentType),
+        eq(integrationSyncs.objectId, sync.objectId),
+        lt(integrationSyncs.revision, sync.revision),
+        eq(integrationSyncs.status, "pending"),
+      ),
+    )
+    .orderBy(asc(integrationSyncs.revision), asc(integrationSyncs.id))
+    .limit(1);
+  if (older) return { syncId: older.id, changeEventId: null };
+  const unfanned = await db.execute<{ id: string }>(sql`
+    select ce.id from ${changeEvents} ce
+    join ${integrations} i on i.id = ${sync.integrationId}
+    where ce.subject_type = ${sync.contentType} and ce.subject_id = ${sync.objectId}
+      and ce.revision < ${sync.revision}
+      and ce.created_at >= greatest(i.created_at, now() - interval '1 hour')
+      and i.event_types @> jsonb_build_array(ce.event_type::text)
+      and not exists (
+        select 1 from ${integrationSyncs} s where s.change_event_id = ce.id and s.integration_id = i.id
+      )
+      and not (ce.event_type in ('workitem_created', 'task_created') and exists (
+        select 1 from ${integrationSyncs} s where s.integration_id = i.id and s.content_type = ce.subject_type
+          and s.object_id = ce.subject_id and s.event_type = ce.event_type
+      ))
+    limit 1`);
+  const row = rowsOf<{ id: string }>(unfanned)[0];
+  return row ? { syncId: null, changeEventId: row.id } : null;
+}
+
+/** The oldest pending syncs (all of the lowest revision) of the same integration and object after a revision. */
+export async function findNextPendingSyncs(
+  db: Db,
+  sync: Pick<IntegrationSync, "integrationId" | "contentType" | "objectId" | "revision">,
+): Promise<number[]> {
+  const rows = await db
+    .select({ id: integrationSyncs.id, revision: integrationSyncs.revision })
+    .from(integrationSyncs)
+    .where(
+      and(
+        eq(integrationSyncs.integrationId, sync.integrationId),
+        eq(integrationSyncs.contentType, sync.contentType),
+        eq(integrationSyncs.objectId, sync.objectId),
+        gt(integrationSyncs.revision, sync.revision),
+        eq(integrationSyncs.status, "pending"),
+      ),
+    )
+    .orderBy(asc(integrationSyncs.revision), asc(integrationSyncs.id))
+    .limit(20);
+  const lowest = rows[0]?.revision;
+  return rows.filter((r) => r.revision === lowest).map((r) => r.id);
+}
+
+export type AttemptRecord = {
+  syncId: number;
+  trigger: AttemptTrigger;
+  requestUrl: string;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  durationMs: number;
+  errorKind: ErrorKind | null;
+  errorMessage: string | null;
+  succeeded: boolean;
+};
+
+/**
+ * Writes one attempt row and moves the sync's counters in one transaction; returns the attempt
+ * number, or null when the sync was deleted meanwhile (its integration removed).
+ */
+export async function recordAttempt(db: Db, attempt: AttemptRecord): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(integrationSyncs)
+      .set({
+        attemptCount: sql`${integrationSyncs.attemptCount} + 1`,
+        lastStatusCode: attempt.responseStatus,
+        lastError: attempt.errorMessage,
+        lastDurationMs: attempt.durationMs,
+        updatedAt: sql`now()`,
+        ...(attempt.succeeded ? { status: "synced" as const, completedAt: sql`now()` } : {}),
+      })
+      .where(eq(integrationSyncs.id, attempt.syncId))
+      .returning({ attemptCount: integrationSyncs.attemptCount });
+    if (!updated) return null;
+    await tx.insert(syncAttempts).values({
+      syncId: attempt.syncId,
+      number: updated.attemptCount,
+      trigger: attempt.trigger,
+      requestUrl: attempt.requestUrl,
+      requestHeaders: attempt.requestHeaders,
+      responseStatus: attempt.responseStatus,
+      responseHeaders: attempt.responseHeaders,
+      responseBody: attempt.responseBody,
+      durationMs: attempt.durationMs,
+      errorKind: attempt.errorKind,
+      errorMessage: attempt.errorMessage,
+    });
+    return updated.attemptCount;
+  });
+}
+
+export async function markSyncFailed(db: Db, syncId: number, error: string): Promise<void> {
+  await db
+    .update(integrationSyncs)
+    .set({
+      status: "failed",
+      lastError: sql`coalesce(${integrationSyncs.lastError}, ${error})`,
+      completedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.status, "pending")));
+}
+
+/** Puts a settled sync back to pending for a manual resend; its webhook-id stays the same. */
+export async function reopenSync(db: Db, syncId: number): Promise<boolean> {
+  const rows = await db
+    .update(integrationSyncs)
+    .set({ status: "pending", completedAt: null, updatedAt: sql`now()` })
+    .where(
+      and(eq(integrationSyncs.id, syncId), inArray(integrationSyncs.status, ["failed", "synced", "skipped"])),
+    )
+    .returning({ id: integrationSyncs.id });
+  return rows.length > 0;
+}
+
+export async function pauseIntegration(db: Db, integrationId: number, reason: string): Promise<void> {
+  await db
+    .update(integrations)
+    .set({ active: false, pausedReason: reason, pausedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(integrations.id, integrationId));
+}
+
+/** Pending syncs of an integration, oldest first (what a resume delivers). */
+export async function listPendingSyncIds(db: Db, integrationId: number, limit = 10_000): Promise<number[]> {
+  const rows = await db
+    .select({ id: integrationSyncs.id })
+    .from(integrationSyncs)
+    .where(and(eq(integrationSyncs.integrationId, integrationId), eq(integrationSyncs.status, "pending")))
+    .orderBy(asc(integrationSyncs.revision), asc(integrationSyncs.id))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Failed syncs of an integration since a time, oldest first (what "recover" re-delivers). */
+export async function listFailedSyncIdsSince(db: Db, integrationId: number, since: Date): Promise<number[]> {
+  const rows = await db
+    .select({ id: integrationSyncs.id })
+    .from(integrationSyncs)
+    .where(
+      and(
+        eq(integrationSyncs.integrationId, integrationId),
+        eq(integrationSyncs.status, "failed"),
+        sql`${integrationSyncs.createdAt} >= ${since.toISOString()}`,
+      ),
+    )
+    .orderBy(asc(integrationSyncs.createdAt), asc(integrationSyncs.id));
+  return rows.map((r) => r.id);
+}
+
+/** Pending syncs of active integrations with no activity for longer than any live run stays quiet. */
+export async function listStuckSyncs(
+  db: Db,
+  quietFor: { minutes: number },
+  limit = 500,
+): Promise<{ id: number; updatedAt: Date }[]> {
+  return db
+    .select({ id: integrationSyncs.id, updatedAt: integrationSyncs.updatedAt })
+    .from(integrationSyncs)
+    .innerJoin(integrations, eq(integrations.id, integrationSyncs.integrationId))
+    .where(
+      and(
+        eq(integrationSyncs.status, "pending"),
+        eq(integrations.active, true),
+        sql`${integrationSyncs.updatedAt} < now() - make_interval(mins => ${quietFor.minutes})`,
+      ),
+    )
+    .orderBy(asc(integrationSyncs.id))
+    .limit(limit);
+}
+
+/** Deletes synced syncs (their attempts cascade) older than the retention, in batches. */
+export async function pruneSyncedSyncs(db: Db, olderThanDays: number, batchSize = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await db.execute<{ id: number }>(sql`
+      delete from ${integrationSyncs} where id in (
+        select id from ${integrationSyncs}
+        where status = 'synced' and created_at < now() - make_interval(days => ${olderThanDays})
+        limit ${batchSize}
+      ) returning id`);
+    const deleted = rowsOf(result).length;
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}
+
+export async function listUndispatchedChangeEvents(
+  db: Db,
+  olderThan: { seconds: number },
+  limit = 500,
+): Promise<ChangeEventWithReference[]> {
+  const rows = await db
+    .select({ event: changeEvents, reference: workItems.reference })
+    .from(changeEvents)
+    .innerJoin(workItems, eq(workItems.id, changeEvents.workItemId))
+    .where(
+      and(
+        sql`${changeEvents.dispatchedAt} is null`,
+        sql`${changeEvents.createdAt} < now() - make_interval(secs => ${olderThan.seconds})`,
+      ),
+    )
+    .orderBy(asc(changeEvents.createdAt), asc(changeEvents.revision))
+    .limit(limit);
+  return rows.map((r) => ({ ...r.event, reference: r.reference }));
+}
+
+export async function markChangeEventsDispatched(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(changeEvents).set({ dispatchedAt: sql`now()` }).where(inArray(changeEvents.id, ids));
+}
+
+/** postgres.js returns an array; PGlite returns `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,73 @@
+import { inArray } from "drizzle-orm";
+import { type Db, getDb } from "@/db/client";
+import { type ChangeEventWithReference, markChangeEventsDispatched } from "@/db/queries/syncs";
+import { type ChangeEvent, workItems } from "@/db/schema";
+import { logger } from "@/lib/logger";
+import { inngest } from "./client";
+import { CHANGE_EVENT_NAMES, type ChangeEventData } from "./events";
+
+const SUBJECT_LABEL = { workitem: "WorkItem", task: "Task" } as const;
+
+export function toInngestEvent(event: ChangeEventWithReference) {
+  const data: ChangeEventData = {
+    changeEventId: event.id,
+    eventType: event.eventType,
+    workItemId: event.workItemId,
+    reference: event.reference,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    revision: event.revision,
+  };
+  // The outbox id is the Inngest event id: creation events have a deterministic one per object, so a
+  // re-send is dropped by the engine; each update has its own, so no update swallows another.
+  return { id: event.id, name: CHANGE_EVENT_NAMES[event.eventType], data };
+}
+
+/**
+ * Sends committed change events to Inngest and marks them dispatched. Never throws: when the engine
+ * is unreachable the events stay undispatched and the outbox cron sends them later.
+ */
+export async function sendChangeEvents(db: Db, events: ChangeEventWithReference[]): Promise<boolean> {
+  if (events.length === 0) return true;
+  try {
+    await inngest.send(events.map(toInngestEvent));
+  } catch (error) {
+    logger.warn(
+      { err: errorMessage(error), changeEventIds: events.map((e) => e.id) },
+      "Could not send change events to Inngest; the outbox will retry",
+    );
+    return false;
+  }
+  await markChangeEventsDispatched(
+    db,
+    events.map((e) => e.id),
+  );
+  return true;
+}
+
+/** Called by server actions after their transaction committed. */
+export async function dispatchChangeEvents(events: ChangeEvent[], db: Db = getDb()): Promise<void> {
+  if (events.length === 0) return;
+  const ids = [...new Set(events.map((e) => e.workItemId))];
+  const refs = await db
+    .select({ id: workItems.id, reference: workItems.reference })
+    .from(workItems)
+    .where(inArray(workItems.id, ids));
+  const referenceOf = new Map(refs.map((r) => [r.id, r.reference]));
+  const withReference = events.map((e) => ({
+    ...e,
+    reference: referenceOf.get(e.workItemId) ?? `#${e.workItemId}`,
+  }));
+  for (const e of withReference) {
+    const verb = e.eventType.endsWith("_created") ? "created" : "updated";
+    logger.info(
+      { changeEventId: e.id, eventType: e.eventType, workItemId: e.workItemId },
+      `${SUBJECT_LABEL[e.subjectType]} ${e.subjectType === "workitem" ? e.reference : `${e.subjectId} of ${e.reference}`} ${verb}, will trigger integration`,
+    );
+  }
+  await sendChangeEvents(db, withReference);
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

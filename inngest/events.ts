@@ -1,0 +1,54 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+import { CHANGE_EVENT_TYPES, type ChangeEventType, SUBJECT_TYPES } from "@/db/schema";
+
+/** What every change event carries to Inngest; the full change (diff, snapshot) stays in the outbox row. */
+export const changeEventData = z.object({
+  changeEventId: z.string().min(1),
+  eventType: z.enum(CHANGE_EVENT_TYPES),
+  workItemId: z.number().int().positive(),
+  reference: z.string().min(1),
+  subjectType: z.enum(SUBJECT_TYPES),
+  subjectId: z.number().int().positive(),
+  revision: z.number().int().positive(),
+});
+export type ChangeEventData = z.infer<typeof changeEventData>;
+
+/** The Inngest event name of each change event type. */
+export const CHANGE_EVENT_NAMES = {
+  workitem_created: "repairs/workitem.created",
+  workitem_updated: "repairs/workitem.updated",
+  workitem_status_changed: "repairs/workitem.status_changed",
+  task_created: "repairs/task.created",
+  task_updated: "repairs/task.updated",
+} as const satisfies Record<ChangeEventType, string>;
+
+export const workItemCreated = eventType(CHANGE_EVENT_NAMES.workitem_created, { schema: changeEventData });
+export const workItemUpdated = eventType(CHANGE_EVENT_NAMES.workitem_updated, { schema: changeEventData });
+export const workItemStatusChanged = eventType(CHANGE_EVENT_NAMES.workitem_status_changed, {
+  schema: changeEventData,
+});
+export const taskCreated = eventType(CHANGE_EVENT_NAMES.task_created, { schema: changeEventData });
+export const taskUpdated = eventType(CHANGE_EVENT_NAMES.task_updated, { schema: changeEventData });
+
+export const CHANGE_EVENTS = [
+  workItemCreated,
+  workItemUpdated,
+  workItemStatusChanged,
+  taskCreated,
+  taskUpdated,
+];
+
+export const deliveryRequestedData = z.object({
+  syncId: z.number().int().positive(),
+  trigger: z.enum(["automatic", "manual"]),
+});
+export type DeliveryRequestedData = z.infer<typeof deliveryRequestedData>;
+
+/** One delivery of one sync row. Manual resends carry trigger "manual". */
+export const deliveryRequested = eventType("webhooks/delivery.requested", { schema: deliveryRequestedData });
+
+/** Asks the outbox function to re-send undispatched change events now (it also runs every minute). */
+export const outboxFlushRequested = eventType("webhooks/outbox.flush_requested", {
+  schema: z.object({ reason: z.string().optional() }),
+});

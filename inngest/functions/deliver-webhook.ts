@@ -1,0 +1,55 @@
+import { getDb } from "@/db/client";
+import { findNextPendingSyncs, getDeliveryContext, markSyncFailed } from "@/db/queries/syncs";
+import { logger } from "@/lib/logger";
+import { inngest } from "../client";
+import { attemptDelivery } from "../delivery";
+import { deliveryRequested } from "../events";
+
+/**
+ * 20 retries on Inngest's backoff (15 s … 2 h) span a little over 24 h, so a receiver that is down
+ * for a day still gets every delivery.
+ */
+export const DELIVERY_RETRIES = 20;
+
+/** Lets the next delivery of the same integration and object go once this one is settled. */
+async function releaseNext(syncId: number): Promise<number[]> {
+  const db = getDb();
+  const ctx = await getDeliveryContext(db, syncId);
+  if (!ctx) return [];
+  const next = await findNextPendingSyncs(db, ctx.sync);
+  if (next.length > 0) {
+    await inngest.send(
+      next.map((id) =>
+        deliveryRequested.create({ syncId: id, trigger: "automatic" }, { id: `sync-${id}-after-${syncId}` }),
+      ),
+    );
+  }
+  return next;
+}
+
+export const deliverWebhookFunction = inngest.createFunction(
+  {
+    id: "deliver-webhook",
+    triggers: [deliveryRequested],
+    retries: DELIVERY_RETRIES,
+    // Two runs for one sync (a recovery re-request racing a live run) never post at the same time;
+    // the second sees the sync settled and sends nothing.
+    concurrency: { key: "event.data.syncId", limit: 1 },
+    onFailure: async ({ event, error, step }) => {
+      const { syncId } = event.data.event.data;
+      await step.run("mark-failed", async () => {
+        await markSyncFailed(getDb(), syncId, error.message);
+        logger.error({ syncId, err: error.message }, `Delivery of sync ${syncId} failed for good`);
+      });
+      await step.run("release-next", () => releaseNext(syncId));
+    },
+  },
+  async ({ event, step }) => {
+    const { syncId, trigger } = event.data;
+    const result = await step.run("post-webhook", () => attemptDelivery(getDb(), syncId, trigger));
+    if (result.outcome === "synced") {
+      await step.run("release-next", () => releaseNext(syncId));
+    }
+    return result;
+  },
+);

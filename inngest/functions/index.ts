@@ -1,0 +1,12 @@
+import { deliverWebhookFunction } from "./deliver-webhook";
+import { fanOutChangeEvent } from "./fan-out";
+import { pruneOldSyncs, recoverStuckSyncs } from "./maintenance";
+import { redispatchOutbox } from "./outbox";
+
+export const functions = [
+  fanOutChangeEvent,
+  deliverWebhookFunction,
+  redispatchOutbox,
+  recoverStuckSyncs,
+  pruneOldSyncs,
+];

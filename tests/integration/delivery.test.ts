@@ -1,0 +1,374 @@
+import { and, asc, eq } from "drizzle-orm";
+import { Webhook } from "standardwebhooks";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTask, updateTask } from "@/db/queries/tasks";
+import { createWorkItem, updateWorkItem } from "@/db/queries/work-items";
+import {
+  CHANGE_EVENT_TYPES,
+  type ChangeEvent,
+  changeEvents,
+  integrationSyncs,
+  integrations,
+  syncAttempts,
+} from "@/db/schema";
+import { DRIVERS } from "../support/db";
+import { type Pipeline, startPipeline } from "../support/pipeline";
+import {
+  closedPort,
+  type ReceivedRequest,
+  startReceiver,
+  type TestReceiver,
+  waitUntil,
+} from "../support/receiver";
+
+const ACTOR = { id: "user-test", name: "Tess Technician" };
+const WAIT = { timeoutMs: 20_000 };
+
+type Ops = typeof import("@/inngest/operations");
+type Dispatch = typeof import("@/inngest/dispatch");
+
+describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
+  let p: Pipeline;
+  let ops: Ops;
+  let dispatch: Dispatch;
+  let receiver: TestReceiver;
+  let counter = 0;
+
+  beforeAll(async () => {
+    p = await startPipeline(driver);
+    ops = await import("@/inngest/operations");
+    dispatch = await import("@/inngest/dispatch");
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+  afterEach(async () => {
+    // Deleting the integrations (and their syncs) keeps one test's receiver out of the next test.
+    await p.db.db.delete(integrations);
+    await receiver?.close();
+  });
+
+  async function integrationFor(url: string, extra: { headerName?: string; headerValue?: string } = {}) {
+    const result = await ops.createIntegration(
+      {
+        name: `n8n-${driver}-${++counter}`,
+        url,
+        eventTypes: [...CHANGE_EVENT_TYPES],
+        headerName: extra.headerName ?? null,
+        headerValue: extra.headerValue ?? null,
+      },
+      p.db.db,
+    );
+    if (!result.ok) throw new Error(result.message);
+    return result.data;
+  }
+
+  async function send(events: ChangeEvent[]) {
+    await dispatch.dispatchChangeEvents(events, p.db.db);
+  }
+
+  async function newItem() {
+    const created = await createWorkItem(
+      p.db.db,
+      {
+        title: "Cracked screen",
+        description: "",
+        customerName: "Ana Novak",
+        customerEmail: null,
+        customerPhone: null,
+        device: "iPhone 13",
+        serialNumber: null,
+        status: "new",
+        priority: "normal",
+        priceCents: 12000,
+        technicianId: null,
+      },
+      ACTOR,
+    );
+    if (!created.ok) throw new Error(created.reason);
+    await send(created.events);
+    return created.row;
+  }
+
+  async function save(id: number, revision: number, fields: Record<string, unknown>) {
+    const result = await updateWorkItem(p.db.db, id, { revision, ...fields }, ACTOR);
+    if (!result.ok || !result.changed)
+      throw new Error(`save did not change anything: ${JSON.stringify(result)}`);
+    await send(result.events);
+    return result.row;
+  }
+
+  const typesOf = (requests: readonly ReceivedRequest[]) =>
+    requests.map((r) => (r.json as { type: string }).type).sort();
+
+  async function syncsOf(workItemId: number) {
+    return p.db.db
+      .select()
+      .from(integrationSyncs)
+      .where(eq(integrationSyncs.workItemId, workItemId))
+      .orderBy(asc(integrationSyncs.id));
+  }
+
+  async function attemptsOf(syncId: number) {
+    return p.db.db
+      .select()
+      .from(syncAttempts)
+      .where(eq(syncAttempts.syncId, syncId))
+      .orderBy(asc(syncAttempts.number));
+  }
+
+  it("delivers creation once and every update, each signed", async () => {
+    receiver = await startReceiver();
+    const { secret } = await integrationFor(receiver.urlFor("/webhook/work-items"));
+    const item = await newItem();
+    const r2 = await save(item.id, 1, { description: "Screen replaced" });
+    await save(item.id, r2.revision, { status: "in_progress" });
+
+    const requests = await receiver.waitForRequests(4, WAIT);
+    expect(typesOf(requests)).toEqual([
+      "workitem_created",
+      "workitem_status_changed",
+      "workitem_updated",
+      "workitem_updated",
+    ]);
+    const verifier = new Webhook(secret);
+    for (const request of requests) {
+      expect(() => verifier.verify(request.rawBody, request.headers)).not.toThrow();
+      expect((request.json as { work_item: { reference: string } }).work_item.reference).toBe(item.reference);
+    }
+    const statusChange = requests.find(
+      (r) => (r.json as { type: string }).type === "workitem_status_changed",
+    );
+    expect((statusChange!.json as { changes: unknown }).changes).toEqual({
+      status: { from: "new", to: "in_progress" },
+    });
+
+    // By hand, under a new event id (past the engine's 24 h dedupe): the database still says "once".
+    const [created] = await p.db.db
+      .select()
+      .from(changeEvents)
+      .where(and(eq(changeEvents.workItemId, item.id), eq(changeEvents.eventType, "workitem_created")));
+    const res = await fetch(`${p.engineUrl}/e/key`, {
+      method: "POST",
+      body: JSON.stringify({
+        name: "repairs/workitem.created",
+        id: `manual-resend-${item.id}`,
+        data: {
+          changeEventId: created.id,
+          eventType: "workitem_created",
+          workItemId: item.id,
+          reference: item.reference,
+          subjectType: "workitem",
+          subjectId: item.id,
+          revision: 1,
+        },
+      }),
+    });
+    expect(res.status).toBe(200);
+    const { ids } = (await res.json()) as { ids: string[] };
+    await waitUntil(
+      async () => {
+        const runs = (await (await fetch(`${p.engineUrl}/v1/events/${ids[0]}/runs`)).json()) as {
+          data: { status: string }[];
+        };
+        return runs.data.length > 0 && runs.data.every((r) => r.status === "Completed");
+      },
+      { ...WAIT, message: "the hand-sent creation event's fan-out to finish" },
+    );
+    expect(receiver.requests).toHaveLength(4);
+    const syncs = await syncsOf(item.id);
+    expect(syncs.map((s) => s.status)).toEqual(["synced", "synced", "synced", "synced"]);
+  });
+
+  it("retries 500, 500, 200 and records three attempts", async () => {
+    receiver = await startReceiver();
+    await integrationFor(receiver.urlFor("/hook"));
+    receiver.respondWith([500, 500, 200]);
+    const item = await newItem();
+    await receiver.waitForRequests(3, WAIT);
+    const [sync] = await waitUntil(async () => {
+      const rows = await syncsOf(item.id);
+      return rows[0]?.status === "synced" ? rows : null;
+    }, WAIT);
+    expect(sync.attemptCount).toBe(3);
+    const attempts = await attemptsOf(sync.id);
+    expect(attempts.map((a) => [a.number, a.responseStatus, a.errorKind])).toEqual([
+      [1, 500, "http"],
+      [2, 500, "http"],
+      [3, 200, null],
+    ]);
+    expect(new Set(receiver.requests.map((r) => r.headers["webhook-id"])).size).toBe(1);
+    expect(attempts[0].requestHeaders["webhook-signature"]).toBe("[redacted]");
+  });
+
+  it("waits for Retry-After before the next try", async () => {
+    receiver = await startReceiver();
+    await integrationFor(receiver.urlFor("/hook"));
+    receiver.respondWith([{ status: 429, headers: { "retry-after": "2" } }, 200]);
+    await newItem();
+    const [first, second] = await receiver.waitForRequests(2, WAIT);
+    // The engine's retry interval here is 150 ms: a gap near 2 s is the receiver's Retry-After.
+    expect(second.receivedAt.getTime() - first.receivedAt.getTime()).toBeGreaterThanOrEqual(1_800);
+  });
+
+  it("pauses the integration on 410 Gone", async () => {
+    receiver = await startReceiver();
+    const { integration } = await integrationFor(receiver.urlFor("/hook"));
+    receiver.respondWith([410]);
+    const item = await newItem();
+    const paused = await waitUntil(async () => {
+      const [row] = await p.db.db.select().from(integrations).where(eq(integrations.id, integration.id));
+      return row && !row.active ? row : null;
+    }, WAIT);
+    expect(paused.pausedReason).toMatch(/410/);
+    const [sync] = await syncsOf(item.id);
+    expect(sync.status).toBe("pending");
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it("fails at once on 400", async () => {
+    receiver = await startReceiver();
+    await integrationFor(receiver.urlFor("/hook"));
+    receiver.respondWith([{ status: 400, body: { message: "bad payload" } }]);
+    const item = await newItem();
+    const [sync] = await waitUntil(async () => {
+      const rows = await syncsOf(item.id);
+      return rows[0]?.status === "failed" ? rows : null;
+    }, WAIT);
+    expect(sync.attemptCount).toBe(1);
+    expect(sync.lastStatusCode).toBe(400);
+    const [attempt] = await attemptsOf(sync.id);
+    expect(attempt.responseBody).toContain("bad payload");
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it("records a hanging receiver as a timeout", async () => {
+    receiver = await startReceiver();
+    await integrationFor(receiver.urlFor("/hook"));
+    receiver.respondWith([{ hang: true }, 200]);
+    const item = await newItem();
+    const [sync] = await waitUntil(async () => {
+      const rows = await syncsOf(item.id);
+      return rows[0]?.status === "synced" ? rows : null;
+    }, WAIT);
+    const attempts = await attemptsOf(sync.id);
+    expect(attempts[0].errorKind).toBe("timeout");
+    expect(attempts[1].responseStatus).toBe(200);
+  });
+
+  it("records a closed port as refused", async () => {
+    receiver = await startReceiver();
+    const port = await closedPort();
+    await integrationFor(`http://127.0.0.1:${port}/hook`);
+    const item = await newItem();
+    const attempt = await waitUntil(async () => {
+      const [sync] = await syncsOf(item.id);
+      return sync ? (await attemptsOf(sync.id))[0] : null;
+    }, WAIT);
+    expect(attempt.errorKind).toBe("refused");
+    expect(attempt.responseStatus).toBeNull();
+  });
+
+  it("refuses a loopback address that is not allowlisted, before connecting", async () => {
+    receiver = await startReceiver({ host: "127.0.0.2" });
+    await integrationFor(`http://127.0.0.2:${receiver.port}/hook`);
+    const item = await newItem();
+    const [sync] = await waitUntil(async () => {
+      const rows = await syncsOf(item.id);
+      return rows[0]?.status === "failed" ? rows : null;
+    }, WAIT);
+    const [attempt] = await attemptsOf(sync.id);
+    expect(attempt.errorKind).toBe("ssrf");
+    expect(attempt.errorMessage).toMatch(/loopback/);
+    expect(receiver.connectionCount).toBe(0);
+  });
+
+  it("keeps a save when the engine is down and delivers it exactly once when it is back", async () => {
+    receiver = await startReceiver();
+    await integrationFor(receiver.urlFor("/hook"));
+    const item = await newItem();
+    await receiver.waitForRequests(1, WAIT);
+
+    await p.stopEngine();
+    const saved = await save(item.id, 1, { title: "Cracked screen and battery" });
+    expect(saved.revision).toBe(2);
+    const [pending] = await p.db.db
+      .select()
+      .from(changeEvents)
+      .where(and(eq(changeEvents.workItemId, item.id), eq(changeEvents.eventType, "workitem_updated")));
+    expect(pending.dispatchedAt).toBeNull();
+
+    await p.startEngineAgain();
+    const { flushOutbox } = await import("@/inngest/functions/outbox");
+    expect(await flushOutbox({ graceSeconds: 0 })).toBe(1);
+    await receiver.waitForRequests(2, WAIT);
+    await flushOutbox({ graceSeconds: 0 });
+    const syncs = await waitUntil(async () => {
+      const rows = await syncsOf(item.id);
+      return rows.length === 2 && rows.every((s) => s.status === "synced") ? rows : null;
+    }, WAIT);
+    expect(syncs).toHaveLength(2);
+    expect(typesOf(receiver.requests)).toEqual(["workitem_created", "workitem_updated"]);
+  });
+
+  it("delivers updates in revision order when an older one is retried", async () => {
+    receiver = await startReceiver();
+    const integration = await integrationFor(receiver.urlFor("/hook"));
+    await ops.editIntegration(
+      integration.integration.id,
+      {
+        name: integration.integration.name,
+        url: integration.integration.url,
+        eventTypes: ["workitem_updated"],
+        headerName: null,
+        headerValue: null,
+      },
+      p.db.db,
+    );
+    let failuresLeft = 2;
+    receiver.setDefaultResponse((request) => {
+      const { revision } = request.json as { revision: number };
+      if (revision === 2 && failuresLeft > 0) {
+        failuresLeft--;
+        return 500;
+      }
+      return 200;
+    });
+    const item = await newItem();
+    const r2 = await save(item.id, 1, { description: "first edit" });
+    await receiver.waitForRequests(1, WAIT);
+    await save(item.id, r2.revision, { description: "second edit" });
+
+    const requests = await receiver.waitFor(
+      (all) => all.some((r) => (r.json as { revision: number }).revision === 3),
+      WAIT,
+    );
+    const revisions = requests.map((r) => (r.json as { revision: number }).revision);
+    expect(revisions).toEqual([2, 2, 2, 3]);
+  });
+
+  it("delivers task_created once and task_updated per save", async () => {
+    receiver = await startReceiver();
+    await integrationFor(receiver.urlFor("/hook"));
+    const item = await newItem();
+    const task = await createTask(p.db.db, item.id, "Order screen", ACTOR);
+    if (!task.ok) throw new Error("task not created");
+    await send(task.events);
+    const first = await updateTask(p.db.db, task.row.id, { revision: 1, done: true }, ACTOR);
+    if (!first.ok || !first.changed) throw new Error("task not updated");
+    await send(first.events);
+    const second = await updateTask(p.db.db, task.row.id, { revision: 2, title: "Order OEM screen" }, ACTOR);
+    if (!second.ok || !second.changed) throw new Error("task not updated");
+    await send(second.events);
+    await send(task.events);
+
+    const requests = await receiver.waitForRequests(4, WAIT);
+    expect(typesOf(requests)).toEqual(["task_created", "task_updated", "task_updated", "workitem_created"]);
+    const taskBodies = requests.filter((r) => (r.json as { type: string }).type.startsWith("task"));
+    for (const r of taskBodies) {
+      const body = r.json as { task: { id: number }; work_item: { reference: string } };
+      expect(body.task.id).toBe(task.row.id);
+      expect(body.work_item.reference).toBe(item.reference);
+    }
+  });
+});
