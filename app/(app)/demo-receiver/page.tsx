@@ -1,0 +1,119 @@
+import { formatDistanceToNow } from "date-fns";
+import { Inbox, ShieldAlert, ShieldCheck } from "lucide-react";
+import Link from "next/link";
+import { PageHeader } from "@/components/app-shell/page-header";
+import { AutoRefresh } from "@/components/demo-receiver/auto-refresh";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { getDb } from "@/db/client";
+import { getIntegrationByName } from "@/db/queries/integrations";
+import { signingSecrets } from "@/inngest/delivery";
+import { requireUser } from "@/lib/auth/guard";
+import { checkSignatures, fetchReceived } from "@/lib/demo-receiver";
+
+export const dynamic = "force-dynamic";
+
+const DEMO_INTEGRATION_NAME = "demo-receiver";
+
+export default async function DemoReceiverPage() {
+  await requireUser("technician");
+  const integration = await getIntegrationByName(getDb(), DEMO_INTEGRATION_NAME);
+  const received = integration ? await fetchReceived(integration.url) : null;
+  const checked = received && integration ? checkSignatures(received, signingSecrets(integration)) : [];
+
+  return (
+    <>
+      <PageHeader
+        title="Demo receiver"
+        description="A stand-in for n8n that runs with npm run dev: every delivery to the demo-receiver integration lands here, signature checked."
+        actions={<AutoRefresh />}
+      />
+      {!integration ? (
+        <Card>
+          <EmptyState
+            icon={<Inbox />}
+            title="No demo-receiver integration"
+            description="The demo receiver is wired to the integration named demo-receiver, which the development seed creates."
+          />
+        </Card>
+      ) : received === null ? (
+        <Card>
+          <EmptyState
+            icon={<Inbox />}
+            title="The demo receiver is not running"
+            description={`It listens at ${integration.url}. npm run dev starts it together with the app and the engine.`}
+          />
+        </Card>
+      ) : checked.length === 0 ? (
+        <Card>
+          <EmptyState
+            icon={<Inbox />}
+            title="Nothing received yet"
+            description="Save a work item and its webhook appears here within a second or two."
+            action={
+              <Link className="text-sm font-medium text-indigo-700 underline" href="/work-items">
+                Go to work items
+              </Link>
+            }
+          />
+        </Card>
+      ) : (
+        <Card>
+          <CardHeader>
+            <div>
+              <CardTitle>{checked.length} webhook(s) received</CardTitle>
+              <CardDescription>Newest first, at {integration.url}</CardDescription>
+            </div>
+          </CardHeader>
+          <CardContent className="p-0">
+            <ul className="divide-y divide-slate-100">
+              {checked.map((w) => (
+                <li key={w.seq} className="px-5 py-3">
+                  <details>
+                    <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+                      <span className="font-mono text-slate-500">#{w.seq}</span>
+                      <Badge tone="blue">{w.json?.type ?? "unknown"}</Badge>
+                      <span className="font-medium text-slate-900">{w.json?.work_item?.reference ?? "—"}</span>
+                      {w.json?.revision !== undefined ? (
+                        <span className="text-slate-600">revision {w.json.revision}</span>
+                      ) : null}
+                      {w.signatureValid ? (
+                        <Badge tone="green">
+                          <ShieldCheck aria-hidden="true" className="size-3.5" /> Signature valid
+                        </Badge>
+                      ) : (
+                        <Badge tone="red">
+                          <ShieldAlert aria-hidden="true" className="size-3.5" /> Signature invalid
+                        </Badge>
+                      )}
+                      <time className="ml-auto text-slate-500" dateTime={w.receivedAt}>
+                        {formatDistanceToNow(new Date(w.receivedAt), { addSuffix: true })}
+                      </time>
+                    </summary>
+                    <div className="mt-3 grid gap-3 lg:grid-cols-2">
+                      <div className="min-w-0">
+                        <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Headers</h3>
+                        <pre className="overflow-x-auto rounded-lg bg-slate-50 p-3 text-xs text-slate-800">
+                          {["webhook-id", "webhook-timestamp", "webhook-signature", "user-agent"]
+                            .map((h) => `${h}: ${w.headers[h] ?? ""}`)
+                            .join("\n")}
+                        </pre>
+                      </div>
+                      <div className="min-w-0">
+                        <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Body</h3>
+                        <pre className="max-h-80 overflow-auto rounded-lg bg-slate-50 p-3 text-xs text-slate-800">
+                          {w.json ? JSON.stringify(w.json, null, 2) : w.body}
+                        </pre>
+                      </div>
+                    </div>
+                  </details>
+                </li>
+              ))}
+            </ul>
+          </CardContent>
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * A stand-in for n8n in development: accepts webhooks on POST /hooks/<anything>, keeps the last
+ * 200 in memory and in .data/demo-receiver.jsonl, and lists them on GET /received (read by the app's
+ * /demo-receiver page, which verifies the signatures with the integration's secret).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
+const PORT = Number(process.env.DEMO_RECEIVER_PORT ?? 3999);
+const HOST = process.env.DEMO_RECEIVER_HOST ?? "127.0.0.1";
+const FILE = path.resolve(process.env.DEMO_RECEIVER_FILE ?? ".data/demo-receiver.jsonl");
+const KEEP = 200;
+const MAX_BODY = 1024 * 1024;
+
+type Received = {
+  seq: number;
+  receivedAt: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+};
+
+mkdirSync(path.dirname(FILE), { recursive: true });
+const received: Received[] = existsSync(FILE)
+  ? readFileSync(FILE, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .slice(-KEEP)
+      .map((line) => JSON.parse(line) as Received)
+  : [];
+let seq = received.at(-1)?.seq ?? 0;
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  if (req.method === "GET" && url.pathname === "/received") {
+    send(res, 200, { data: [...received].reverse() });
+    return;
+  }
+  if (req.method === "GET" && url.pathname === "/health") {
+    send(res, 200, { ok: true });
+    return;
+  }
+  if (req.method !== "POST" || !url.pathname.startsWith("/hooks/")) {
+    send(res, 404, { error: "POST webhooks to /hooks/<name>; GET /received lists them" });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_BODY) chunks.push(chunk);
+  });
+  req.on("end", () => {
+    if (size > MAX_BODY) {
+      send(res, 413, { error: "body too large" });
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
+    const entry: Received = {
+      seq: ++seq,
+      receivedAt: new Date().toISOString(),
+      path: url.pathname,
+      headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+    };
+    received.push(entry);
+    if (received.length > KEEP) received.shift();
+    appendFileSync(FILE, `${JSON.stringify(entry)}\n`);
+    console.log(
+      JSON.stringify({
+        level: "info",
+        msg: "webhook received",
+        seq: entry.seq,
+        webhookId: headers["webhook-id"],
+      }),
+    );
+    send(res, 200, { received: true, seq: entry.seq });
+  });
+});
+
+server.listen(PORT, HOST, () => {
+  console.log(JSON.stringify({ level: "info", msg: `demo receiver listening on http://${HOST}:${PORT}` }));
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => server.close(() => process.exit(0)));

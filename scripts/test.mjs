@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// `npm test`: lint, type check, unit + integration (PGlite AND a real PostgreSQL it starts itself)
+// + engine suites, then a production build and the Playwright suite in Chromium. Ends with the line
+// `N passed, N failed` summing every real test result.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const only = process.argv.slice(2);
+const want = (stage) => only.length === 0 || only.includes(stage);
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+function run(name, cmd, args, env = {}) {
+  console.log(`\n━━ ${name}: ${[cmd, ...args].join(" ")}`);
+  const started = Date.now();
+  const result = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  console.log(`━━ ${name}: exit ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (result.status !== 0) problems.push(name);
+  return result.status === 0;
+}
+
+const node = process.execPath;
+mkdirSync("test-results", { recursive: true });
+
+if (want("lint")) run("lint", node, ["node_modules/@biomejs/biome/bin/biome", "ci", "."]);
+
+if (want("build") || want("e2e") || want("typecheck")) {
+  rmSync(".next", { recursive: true, force: true });
+  run("build", node, ["node_modules/next/dist/bin/next", "build"]);
+}
+
+if (want("typecheck")) run("typecheck", node, ["node_modules/typescript/bin/tsc", "--noEmit"]);
+
+if (want("vitest")) {
+  const out = "test-results/vitest.json";
+  rmSync(out, { force: true });
+  run("vitest", node, [
+    "node_modules/vitest/vitest.mjs",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${out}`,
+  ]);
+  if (existsSync(out)) {
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    if (report.numTotalTests === 0) problems.push("vitest ran no test");
+  } else {
+    problems.push("vitest wrote no report");
+  }
+}
+
+if (want("e2e")) {
+  const out = "test-results/e2e.json";
+  rmSync(out, { force: true });
+  run("e2e", node, ["node_modules/@playwright/test/cli.js", "test"], { CI: "1" });
+  if (existsSync(out)) {
+    const { stats } = JSON.parse(readFileSync(out, "utf8"));
+    passed += stats.expected + stats.flaky;
+    failed += stats.unexpected;
+  } else {
+    problems.push("playwright wrote no report");
+  }
+}
+
+if (problems.length > 0) console.log(`\nFailed stages: ${problems.join(", ")}`);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(problems.length > 0 || failed > 0 ? 1 : 0);
