@@ -1,4 +1,5 @@
 import { inArray } from "drizzle-orm";
+import { after } from "next/server";
 import { type Db, getDb } from "@/db/client";
 import { type ChangeEventWithReference, markChangeEventsDispatched } from "@/db/queries/syncs";
 import { type ChangeEvent, workItems } from "@/db/schema";
@@ -45,9 +46,22 @@ export async function sendChangeEvents(db: Db, events: ChangeEventWithReference[
   return true;
 }
 
-/** Called by server actions after their transaction committed. */
+/**
+ * Called by server actions and API routes after their transaction committed. Inside a request the
+ * send runs after the response is sent (Next's `after`), so an engine outage never slows a save;
+ * elsewhere (tests, scripts) it is awaited.
+ */
 export async function dispatchChangeEvents(events: ChangeEvent[], db: Db = getDb()): Promise<void> {
   if (events.length === 0) return;
+  const task = () => dispatchNow(events, db);
+  try {
+    after(task);
+  } catch {
+    await task();
+  }
+}
+
+async function dispatchNow(events: ChangeEvent[], db: Db): Promise<void> {
   const ids = [...new Set(events.map((e) => e.workItemId))];
   const refs = await db
     .select({ id: workItems.id, reference: workItems.reference })

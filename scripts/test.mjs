@@ -52,7 +52,28 @@ if (want("vitest")) {
   }
 }
 
-if (want("e2e")) {
+/** Playwright cannot download its browser here; Debian's Chromium is installed when missing (as root). */
+function ensureChromium() {
+  const found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].some((p) => existsSync(p));
+  if (found || process.env.CHROMIUM_PATH) return true;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      "Chromium not found: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH",
+    );
+    return false;
+  }
+  console.log("Installing Debian's Chromium for the browser tests…");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  spawnSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
+  const install = spawnSync("apt-get", ["install", "-y", "-qq", "chromium", "fonts-liberation"], {
+    stdio: "inherit",
+    env,
+  });
+  return install.status === 0;
+}
+
+if (want("e2e") && !ensureChromium()) problems.push("chromium missing");
+else if (want("e2e")) {
   const out = "test-results/e2e.json";
   rmSync(out, { force: true });
   run("e2e", node, ["node_modules/@playwright/test/cli.js", "test"], { CI: "1" });
