@@ -20,7 +20,10 @@ export function demoReceiverListUrl(webhookUrl: string): string {
 
 export async function fetchReceived(webhookUrl: string): Promise<ReceivedWebhook[] | null> {
   try {
-    const res = await fetch(demoReceiverListUrl(webhookUrl), { cache: "no-store", signal: AbortSignal.timeout(2000) });
+    const res = await fetch(demoReceiverListUrl(webhookUrl), {
+      cache: "no-store",
+      signal: AbortSignal.timeout(2000),
+    });
     if (!res.ok) return null;
     return ((await res.json()) as { data: ReceivedWebhook[] }).data;
   } catch {
