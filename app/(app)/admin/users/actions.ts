@@ -1,0 +1,108 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import {
+  createUser,
+  deactivateUser,
+  getUserById,
+  reactivateUser,
+  setUserPassword,
+  setUserRole,
+} from "@/db/queries/users";
+import { ROLES } from "@/db/schema";
+import { defineAction } from "@/lib/auth/guard";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/policy";
+import { logger } from "@/lib/logger";
+
+const USERS_PATH = "/admin/users";
+
+const password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+  .max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters.`);
+const role = z.enum(ROLES, { error: "Choose a role." });
+const userId = z.string({ error: "Missing user." }).trim().min(1, "Missing user.");
+
+const createUserSchema = z.object({
+  name: z.string().trim().min(1, "Enter a name.").max(100, "Use at most 100 characters."),
+  email: z.email({ error: "Enter a valid e-mail address." }).trim().max(254),
+  role,
+  password,
+});
+
+const LAST_ADMIN = "There must be at least one active admin.";
+const NOT_FOUND = "That user no longer exists.";
+
+export const createUserAction = defineAction(
+  { role: "admin", schema: createUserSchema, name: "users.create" },
+  async (input, admin) => {
+    const created = await createUser(getDb(), input);
+    if (!created.ok) {
+      return {
+        ok: false,
+        message: "Please fix the highlighted fields.",
+        fieldErrors: { email: ["A user with this e-mail already exists."] },
+        values: { name: input.name, email: input.email, role: input.role },
+      };
+    }
+    logger.info({ userId: created.id, role: input.role, by: admin.id }, "User created");
+    revalidatePath(USERS_PATH);
+    return { ok: true, data: { id: created.id }, message: `${input.name} can now sign in as ${input.role}.` };
+  },
+);
+
+export const changeRoleAction = defineAction(
+  { role: "admin", schema: z.object({ userId, role }), name: "users.change-role" },
+  async (input, admin) => {
+    if (input.userId === admin.id) return { ok: false, message: "You can't change your own role." };
+    const result = await setUserRole(getDb(), input.userId, input.role);
+    if (!result.ok) return { ok: false, message: result.reason === "last_admin" ? LAST_ADMIN : NOT_FOUND };
+    logger.info({ userId: input.userId, role: input.role, by: admin.id }, "User role changed");
+    revalidatePath(USERS_PATH);
+    return { ok: true, data: null, message: `Role changed to ${input.role}.` };
+  },
+);
+
+export const resetPasswordAction = defineAction(
+  { role: "admin", schema: z.object({ userId, password }), name: "users.reset-password" },
+  async (input, admin) => {
+    const self = input.userId === admin.id;
+    // Another user's sessions end, so the old password's holder is signed out; your own stay.
+    const result = await setUserPassword(getDb(), input.userId, input.password, { revokeSessions: !self });
+    if (!result.ok) return { ok: false, message: NOT_FOUND };
+    logger.info({ userId: input.userId, by: admin.id }, "User password reset");
+    revalidatePath(USERS_PATH);
+    return {
+      ok: true,
+      data: null,
+      message: self ? "Your password was changed." : "Password reset. The user was signed out everywhere.",
+    };
+  },
+);
+
+export const deactivateUserAction = defineAction(
+  { role: "admin", schema: z.object({ userId }), name: "users.deactivate" },
+  async (input, admin) => {
+    if (input.userId === admin.id) return { ok: false, message: "You can't deactivate your own account." };
+    const result = await deactivateUser(getDb(), input.userId);
+    if (!result.ok) return { ok: false, message: result.reason === "last_admin" ? LAST_ADMIN : NOT_FOUND };
+    logger.info({ userId: input.userId, by: admin.id }, "User deactivated");
+    revalidatePath(USERS_PATH);
+    return { ok: true, data: null, message: "Deactivated and signed out." };
+  },
+);
+
+export const reactivateUserAction = defineAction(
+  { role: "admin", schema: z.object({ userId }), name: "users.reactivate" },
+  async (input, admin) => {
+    const target = await getUserById(getDb(), input.userId);
+    if (!target) return { ok: false, message: NOT_FOUND };
+    const result = await reactivateUser(getDb(), input.userId);
+    if (!result.ok) return { ok: false, message: NOT_FOUND };
+    logger.info({ userId: input.userId, by: admin.id }, "User reactivated");
+    revalidatePath(USERS_PATH);
+    return { ok: true, data: null, message: `${target.name} can sign in again.` };
+  },
+);

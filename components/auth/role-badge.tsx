@@ -1,0 +1,12 @@
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
+
+const ROLE_TONES: Record<Role, BadgeTone> = {
+  technician: "neutral",
+  manager: "blue",
+  admin: "amber",
+};
+
+export function RoleBadge({ role }: { role: Role }) {
+  return <Badge tone={ROLE_TONES[role]}>{ROLE_LABELS[role]}</Badge>;
+}

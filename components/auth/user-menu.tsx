@@ -1,0 +1,27 @@
+import { LogOut } from "lucide-react";
+import { signOutAction } from "@/lib/auth/actions";
+import type { SessionUser } from "@/lib/auth/guard";
+import { RoleBadge } from "./role-badge";
+
+/** Name, role and a sign-out button; a plain form, so it works before hydration too. */
+export function UserMenu({ user }: { user: SessionUser }) {
+  return (
+    <div className="flex items-center gap-3 text-sm">
+      <div className="flex min-w-0 flex-col items-end leading-tight sm:flex-row sm:items-center sm:gap-2">
+        <span className="truncate font-medium text-slate-900" title={user.email}>
+          {user.name}
+        </span>
+        <RoleBadge role={user.role} />
+      </div>
+      <form action={signOutAction}>
+        <button
+          type="submit"
+          className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900"
+        >
+          <LogOut aria-hidden="true" className="size-4" />
+          Sign out
+        </button>
+      </form>
+    </div>
+  );
+}

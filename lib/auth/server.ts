@@ -1,0 +1,125 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { nextCookies } from "better-auth/next-js";
+import { admin } from "better-auth/plugins/admin";
+import { type Db, getDb } from "@/db/client";
+import * as schema from "@/db/schema";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SIGN_IN_RATE_WINDOW_SECONDS } from "./policy";
+import { resolveAuthSecret } from "./secret";
+
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SIGN_IN_RATE_WINDOW_SECONDS };
+
+/**
+ * The admin plugin's HTTP endpoints are switched off: users are changed only through the admin page's
+ * server actions (lib/auth/guard.ts `defineAction`), which carry our rules (no self-demotion, no
+ * self-deactivation, sessions revoked on deactivation). The plugin stays for its schema and for
+ * refusing sign-in to banned (deactivated) users.
+ */
+const DISABLED_PATHS = [
+  "/admin/set-role",
+  "/admin/get-user",
+  "/admin/create-user",
+  "/admin/update-user",
+  "/admin/list-users",
+  "/admin/list-user-sessions",
+  "/admin/unban-user",
+  "/admin/ban-user",
+  "/admin/impersonate-user",
+  "/admin/stop-impersonating",
+  "/admin/revoke-user-session",
+  "/admin/revoke-user-sessions",
+  "/admin/remove-user",
+  "/admin/set-user-password",
+  "/admin/has-permission",
+  "/sign-up/email",
+];
+
+export const DEACTIVATED_MESSAGE = "This account is deactivated. Ask an admin to reactivate it.";
+
+export type AuthOptions = {
+  secret: string;
+  /** Public origin of the app, e.g. https://service.example.com (cookies are `Secure` when https). */
+  baseURL: string;
+  /** Sign-in attempts allowed per client IP per minute. */
+  signInRateLimit: number;
+  /** Extra origins allowed to POST to /api/auth (the base URL's origin is always allowed). */
+  trustedOrigins?: string[];
+};
+
+export function createAuth(db: Db, options: AuthOptions) {
+  return betterAuth({
+    appName: "Fixed Service",
+    baseURL: options.baseURL,
+    secret: options.secret,
+    trustedOrigins: options.trustedOrigins,
+    database: drizzleAdapter(db, { provider: "pg", usePlural: true, schema }),
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
+    },
+    // Sessions live in the database only (no cookie cache), so revoking them signs users out at once.
+    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      modelName: "rateLimit",
+      window: 60,
+      max: 100,
+      customRules: {
+        "/sign-in/email": { window: SIGN_IN_RATE_WINDOW_SECONDS, max: options.signInRateLimit },
+      },
+    },
+    disabledPaths: DISABLED_PATHS,
+    advanced: {
+      useSecureCookies: options.baseURL.startsWith("https://"),
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+    },
+    telemetry: { enabled: false },
+    logger: {
+      log: (level, message, ...args) => {
+        logger[level]({ component: "better-auth", details: args.length ? args : undefined }, message);
+      },
+    },
+    plugins: [
+      admin({ defaultRole: "technician", adminRoles: ["admin"], bannedUserMessage: DEACTIVATED_MESSAGE }),
+      nextCookies(), // must stay last: it copies Set-Cookie from auth.api calls into Next's cookies()
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Local origins a developer or the e2e suite may use besides APP_URL (never in production). */
+const LOCAL_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*"];
+
+/** Options from the environment (see lib/env.ts); throws at first use when BETTER_AUTH_SECRET is missing in production. */
+export function authOptionsFromEnv(): AuthOptions {
+  const e = env();
+  const baseURL = e.BETTER_AUTH_URL ?? e.APP_URL;
+  return {
+    secret: resolveAuthSecret({
+      nodeEnv: e.NODE_ENV,
+      secret: e.BETTER_AUTH_SECRET,
+      dataDir: ".data",
+    }),
+    baseURL,
+    signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+    trustedOrigins: e.NODE_ENV === "production" ? [] : LOCAL_ORIGINS,
+  };
+}
+
+const globalForAuth = globalThis as unknown as { fixedServiceAuth?: { db: Db; auth: Auth } };
+
+/** The app's better-auth instance, on the process-wide database (`getDb()`). */
+export function getAuth(): Auth {
+  const db = getDb();
+  const cached = globalForAuth.fixedServiceAuth;
+  if (cached && cached.db === db) return cached.auth;
+  const auth = createAuth(db, authOptionsFromEnv());
+  globalForAuth.fixedServiceAuth = { db, auth };
+  return auth;
+}
