@@ -1,0 +1,57 @@
+import { Wrench } from "lucide-react";
+import Link from "next/link";
+import { type NavLink, NavLinks } from "@/components/app-shell/nav-links";
+import { UserMenu } from "@/components/auth/user-menu";
+import type { Role } from "@/db/schema";
+import { hasRole, requireUser } from "@/lib/auth/guard";
+
+export const dynamic = "force-dynamic";
+
+const NAV: Array<NavLink & { role: Role }> = [
+  { href: "/", label: "Dashboard", role: "technician" },
+  { href: "/work-items", label: "Work items", role: "technician" },
+  { href: "/syncs", label: "Syncs", role: "manager" },
+  { href: "/integrations", label: "Integrations", role: "admin" },
+  { href: "/admin/users", label: "Users", role: "admin" },
+  { href: "/demo-receiver", label: "Demo receiver", role: "technician" },
+];
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const user = await requireUser();
+  const links = NAV.filter((link) => hasRole(user, link.role)).map(({ href, label }) => ({ href, label }));
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+      >
+        Skip to content
+      </a>
+      <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2.5 sm:px-6">
+          <Link
+            href="/"
+            className="flex items-center gap-2 rounded-md font-semibold tracking-tight text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          >
+            <span className="inline-flex size-8 items-center justify-center rounded-lg bg-slate-900 text-white">
+              <Wrench aria-hidden="true" className="size-4" />
+            </span>
+            Fixed Service
+          </Link>
+          <nav
+            aria-label="Main"
+            className="order-last -mx-1 w-full min-w-0 md:order-none md:mx-0 md:w-auto md:flex-1"
+          >
+            <NavLinks links={links} />
+          </nav>
+          <div className="ml-auto">
+            <UserMenu user={user} />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:px-6 sm:py-8">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { getDb } from "@/db/client";
+import { createTask, updateTask } from "@/db/queries/tasks";
+import { updateWorkItem } from "@/db/queries/work-items";
+import { dispatchChangeEvents } from "@/inngest/dispatch";
+import { type ActionResult, actorOf, defineAction, INVALID_INPUT_MESSAGE } from "@/lib/auth/guard";
+import { workItemFormValues } from "@/lib/work-items/form-values";
+import {
+  NO_CHANGES_MESSAGE,
+  staleTaskMessage,
+  staleWorkItemMessage,
+  taskCreateSchema,
+  taskUpdateActionSchema,
+  workItemUpdateActionSchema,
+} from "@/lib/work-items/validation";
+
+export type SaveResult = { revision: number; changed: boolean };
+
+const GONE_MESSAGE = "This work item no longer exists.";
+
+function revalidateWorkItem(id: number) {
+  revalidatePath(`/work-items/${id}`);
+  revalidatePath("/work-items");
+  revalidatePath("/");
+}
+
+export const updateWorkItemAction = defineAction(
+  { role: "technician", schema: workItemUpdateActionSchema, name: "workItems.update" },
+  async ({ id, ...update }, user): Promise<ActionResult<SaveResult>> => {
+    const result = await updateWorkItem(getDb(), id, update, actorOf(user));
+    if (!result.ok) {
+      if (result.reason === "not_found") return { ok: false, message: GONE_MESSAGE };
+      // What the user typed comes back (with the revision they edited), so nothing they typed is lost either.
+      const typed = workItemFormValues({ ...(result.reason === "stale" ? result.current : {}), ...update });
+      if (result.reason === "stale") {
+        return { ok: false, message: staleWorkItemMessage(result.current.revision), values: typed };
+      }
+      return { ok: false, message: INVALID_INPUT_MESSAGE, fieldErrors: result.fieldErrors, values: typed };
+    }
+    if (!result.changed) {
+      return {
+        ok: true,
+        data: { revision: result.row.revision, changed: false },
+        message: NO_CHANGES_MESSAGE,
+      };
+    }
+    await dispatchChangeEvents(result.events);
+    revalidateWorkItem(id);
+    return { ok: true, data: { revision: result.row.revision, changed: true }, message: "Saved" };
+  },
+);
+
+export const createTaskAction = defineAction(
+  { role: "technician", schema: taskCreateSchema, name: "tasks.create" },
+  async ({ workItemId, title }, user): Promise<ActionResult<{ id: number }>> => {
+    const result = await createTask(getDb(), workItemId, title, actorOf(user));
+    if (!result.ok) return { ok: false, message: GONE_MESSAGE };
+    await dispatchChangeEvents(result.events);
+    revalidateWorkItem(workItemId);
+    return { ok: true, data: { id: result.row.id }, message: "Task added" };
+  },
+);
+
+export const updateTaskAction = defineAction(
+  { role: "technician", schema: taskUpdateActionSchema, name: "tasks.update" },
+  async ({ taskId, workItemId, ...update }, user): Promise<ActionResult<SaveResult>> => {
+    const result = await updateTask(getDb(), taskId, update, actorOf(user));
+    if (!result.ok) {
+      if (result.reason === "stale") {
+        return {
+          ok: false,
+          message: staleTaskMessage(result.current.revision),
+          values: { title: update.title ?? result.current.title },
+        };
+      }
+      return { ok: false, message: "This task no longer exists." };
+    }
+    if (!result.changed) {
+      return {
+        ok: true,
+        data: { revision: result.row.revision, changed: false },
+        message: NO_CHANGES_MESSAGE,
+      };
+    }
+    await dispatchChangeEvents(result.events);
+    revalidateWorkItem(workItemId);
+    return { ok: true, data: { revision: result.row.revision, changed: true }, message: "Saved" };
+  },
+);

@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageHeader } from "@/components/app-shell/page-header";
+import { Card, CardContent } from "@/components/ui/card";
+import { WorkItemForm } from "@/components/work-items/work-item-form";
+import { getDb } from "@/db/client";
+import { listTechnicians } from "@/db/queries/work-items";
+import { requireUser } from "@/lib/auth/guard";
+import { workItemFormValues } from "@/lib/work-items/form-values";
+import { createWorkItemAction } from "../actions";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "New work item" };
+
+export default async function NewWorkItemPage() {
+  await requireUser();
+  const technicians = await listTechnicians(getDb());
+  return (
+    <div className="mx-auto max-w-3xl">
+      <PageHeader
+        eyebrow={
+          <Link href="/work-items" className="hover:text-slate-900 hover:underline">
+            ← Work items
+          </Link>
+        }
+        title="New work item"
+        description="Book a repair in. It gets its RMA reference when you create it."
+      />
+      <Card>
+        <CardContent className="p-5 sm:p-6">
+          <WorkItemForm
+            mode="create"
+            action={createWorkItemAction}
+            initialValues={workItemFormValues({})}
+            technicians={technicians.map((t) => ({ id: t.id, name: t.name }))}
+            onCancelHref="/work-items"
+          />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

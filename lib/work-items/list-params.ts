@@ -1,0 +1,98 @@
+import { z } from "zod";
+import {
+  WORK_ITEM_PRIORITIES,
+  WORK_ITEM_STATUSES,
+  type WorkItemPriority,
+  type WorkItemStatus,
+} from "@/db/schema";
+
+export const WORK_ITEM_SORT_KEYS = [
+  "reference",
+  "title",
+  "customer",
+  "status",
+  "priority",
+  "updated",
+] as const;
+export type WorkItemSortKey = (typeof WORK_ITEM_SORT_KEYS)[number];
+export type SortDir = "asc" | "desc";
+
+export const PAGE_SIZES = [10, 20, 50, 100] as const;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export type WorkItemListParams = {
+  page: number;
+  pageSize: number;
+  q: string;
+  status: WorkItemStatus[];
+  priority: WorkItemPriority[];
+  technicianId: string | null;
+  sort: WorkItemSortKey;
+  dir: SortDir;
+};
+
+export const DEFAULT_LIST_PARAMS: WorkItemListParams = {
+  page: 1,
+  pageSize: DEFAULT_PAGE_SIZE,
+  q: "",
+  status: [],
+  priority: [],
+  technicianId: null,
+  sort: "updated",
+  dir: "desc",
+};
+
+type RawParams = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function all(raw: RawParams, key: string): string[] {
+  const values = raw instanceof URLSearchParams ? raw.getAll(key) : [raw[key] ?? []].flat();
+  return values.flatMap((v) => v.split(",")).filter(Boolean);
+}
+
+function first(raw: RawParams, key: string): string | undefined {
+  return all(raw, key)[0];
+}
+
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).catch(fallback);
+
+/** Reads list state from URL search params; anything malformed falls back to the default. */
+export function parseWorkItemListParams(raw: RawParams): WorkItemListParams {
+  const pageSize = Number(first(raw, "pageSize"));
+  return {
+    page: positiveInt(1, 100_000).parse(first(raw, "page") ?? 1),
+    pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
+    q: (first(raw, "q") ?? "").trim().slice(0, 200),
+    status: all(raw, "status").filter((s): s is WorkItemStatus =>
+      (WORK_ITEM_STATUSES as readonly string[]).includes(s),
+    ),
+    priority: all(raw, "priority").filter((p): p is WorkItemPriority =>
+      (WORK_ITEM_PRIORITIES as readonly string[]).includes(p),
+    ),
+    technicianId: first(raw, "technician") ?? null,
+    sort: z.enum(WORK_ITEM_SORT_KEYS).catch("updated").parse(first(raw, "sort")),
+    dir: z.enum(["asc", "desc"]).catch("desc").parse(first(raw, "dir")),
+  };
+}
+
+/** The URL query for a list state, leaving defaults out so links stay short. */
+export function workItemListQuery(params: Partial<WorkItemListParams>): string {
+  const p = { ...DEFAULT_LIST_PARAMS, ...params };
+  const search = new URLSearchParams();
+  if (p.q) search.set("q", p.q);
+  for (const s of p.status) search.append("status", s);
+  for (const s of p.priority) search.append("priority", s);
+  if (p.technicianId) search.set("technician", p.technicianId);
+  if (p.sort !== DEFAULT_LIST_PARAMS.sort || p.dir !== DEFAULT_LIST_PARAMS.dir) {
+    search.set("sort", p.sort);
+    search.set("dir", p.dir);
+  }
+  if (p.pageSize !== DEFAULT_PAGE_SIZE) search.set("pageSize", String(p.pageSize));
+  if (p.page > 1) search.set("page", String(p.page));
+  const query = search.toString();
+  return query ? `?${query}` : "";
+}
+
+export function hasActiveFilters(params: WorkItemListParams): boolean {
+  return Boolean(params.q || params.status.length || params.priority.length || params.technicianId);
+}

@@ -1,0 +1,175 @@
+import type { Browser, Page } from "@playwright/test";
+import { expect, signIn, test } from "./fixtures";
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+
+async function createWorkItem(page: Page, title: string, serial = `SN-${unique()}`): Promise<string> {
+  await page.goto("/work-items");
+  await page.getByRole("link", { name: "New work item" }).first().click();
+  await expect(page.getByRole("heading", { name: "New work item" })).toBeVisible();
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Device", { exact: true }).fill("iPhone 13");
+  await page.getByLabel("Serial number").fill(serial);
+  await page.getByLabel("Customer name", { exact: true }).fill("Playwright Customer");
+  await page.getByLabel("Customer e-mail").fill("pw@example.com");
+  await page.getByLabel("Price").fill("120");
+  await page.getByRole("button", { name: "Create work item" }).click();
+  await expect(page).toHaveURL(/\/work-items\/\d+/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(title);
+  return new URL(page.url()).pathname;
+}
+
+const revision = (page: Page, n: number) =>
+  expect(page.getByText(`Revision ${n}`, { exact: true })).toBeVisible();
+
+test.describe("work items", () => {
+  test("create an item, edit it twice and change its status", async ({ page }) => {
+    await signIn(page, "technician");
+    const title = `Swollen battery ${unique()}`;
+    const serial = `SN-${unique()}`;
+    const path = await createWorkItem(page, title, serial);
+    await expect(page.getByRole("status").filter({ hasText: /created/ })).toBeVisible();
+    await revision(page, 1);
+
+    await page.getByLabel("Title", { exact: true }).fill(`${title} and cracked glass`);
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await revision(page, 2);
+    await expect(page.getByText("Saved", { exact: true }).first()).toBeVisible();
+
+    await page.getByLabel("Price").fill("95.5");
+    await page.getByRole("combobox", { name: "Priority" }).selectOption({ label: "Express" });
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await revision(page, 3);
+    await expect(page.getByLabel("Price")).toHaveValue("95.50");
+
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText(/No changes/)).toBeVisible();
+    await revision(page, 3);
+
+    await page.getByRole("button", { name: "Move to Resolved" }).click();
+    await revision(page, 4);
+    await expect(page.getByRole("combobox", { name: "Status" })).toHaveValue("resolved");
+    await expect(page.getByRole("button", { name: "Move to Resolved" })).toHaveCount(0);
+
+    await page.reload();
+    await expect(page.getByLabel("Title", { exact: true })).toHaveValue(`${title} and cracked glass`);
+    await revision(page, 4);
+
+    await page.goto("/work-items");
+    await page.getByLabel("Search").fill(serial.toLowerCase());
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/q=/);
+    const row = page.getByRole("row").filter({ hasText: title });
+    await expect(row).toHaveCount(1);
+    await expect(row.getByRole("link")).toHaveAttribute("href", path);
+  });
+
+  test("shows validation errors beside the fields and keeps what was typed", async ({ page }) => {
+    await signIn(page, "technician", "/work-items/new");
+    await page.getByLabel("Title", { exact: true }).fill("Keep this title");
+    await page.getByLabel("Customer e-mail").fill("not-an-email");
+    await page.getByLabel("Price").fill("12.345");
+    await page.getByLabel("Customer name", { exact: true }).fill("Typed Customer");
+    await page.getByRole("button", { name: "Create work item" }).click();
+
+    await expect(page.getByLabel("Device", { exact: true })).toHaveAccessibleDescription(
+      /Device is required/,
+    );
+    await expect(page.getByLabel("Customer e-mail")).toHaveAccessibleDescription(/valid e-mail/);
+    await expect(page.getByLabel("Price")).toHaveAccessibleDescription(/at most two decimals/);
+    await expect(page.getByLabel("Device", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByText("Please fix the highlighted fields.")).toBeVisible();
+
+    await expect(page.getByLabel("Title", { exact: true })).toHaveValue("Keep this title");
+    await expect(page.getByLabel("Customer name", { exact: true })).toHaveValue("Typed Customer");
+    await expect(page.getByLabel("Customer e-mail")).toHaveValue("not-an-email");
+    await expect(page.getByLabel("Price")).toHaveValue("12.345");
+    await expect(page).toHaveURL(/\/work-items\/new$/);
+
+    await page.getByLabel("Device", { exact: true }).fill("Pixel 8");
+    await page.getByLabel("Customer e-mail").fill("");
+    await page.getByLabel("Price").fill("12.34");
+    await page.getByRole("button", { name: "Create work item" }).click();
+    await expect(page).toHaveURL(/\/work-items\/\d+/);
+  });
+
+  test("a stale save from a second browser is refused and overwrites nothing", async ({ browser, page }) => {
+    await signIn(page, "technician");
+    const title = `Stale check ${unique()}`;
+    const path = await createWorkItem(page, title);
+
+    const other = await newSignedInPage(browser, "manager");
+    await other.goto(path);
+    await revision(other, 1);
+
+    await page.getByLabel("Title", { exact: true }).fill(`${title} (first)`);
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await revision(page, 2);
+
+    await other.getByLabel("Customer name", { exact: true }).fill("Second Browser");
+    await other.getByRole("button", { name: "Save changes" }).click();
+    await expect(
+      other.getByText(
+        "Someone else saved this work item first (revision 2). Reload to see their changes — nothing was overwritten.",
+      ),
+    ).toBeVisible();
+    await expect(other.getByLabel("Customer name", { exact: true })).toHaveValue("Second Browser");
+
+    await other.getByRole("link", { name: "Reload" }).click();
+    await revision(other, 2);
+    await expect(other.getByLabel("Title", { exact: true })).toHaveValue(`${title} (first)`);
+    await expect(other.getByLabel("Customer name", { exact: true })).toHaveValue("Playwright Customer");
+    await other.context().close();
+  });
+
+  test("tasks can be added, renamed and ticked", async ({ page }) => {
+    await signIn(page, "technician");
+    await createWorkItem(page, `Tasks ${unique()}`);
+    await page.getByLabel("New task").fill("Order screen");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("checkbox", { name: "Order screen" })).toBeVisible();
+    await expect(page.getByLabel("New task")).toHaveValue("");
+
+    await page.getByRole("button", { name: "Rename task Order screen" }).click();
+    await page.getByLabel("Task title").fill("Order OEM screen");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const task = page.getByRole("checkbox", { name: "Order OEM screen" });
+    await expect(task).toBeVisible();
+
+    await task.check();
+    await expect(task).toBeChecked();
+    await expect(page.getByText("1 of 1 done")).toBeVisible();
+    await revision(page, 1);
+  });
+
+  test("the list keeps search, filters, sort and page in the URL", async ({ page }) => {
+    await signIn(page, "technician", "/work-items");
+    await page.getByRole("checkbox", { name: "In progress" }).check();
+    // A tick applies at once once the page is interactive; the button also works before that.
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/status=in_progress/);
+    await page.getByRole("button", { name: "Customer" }).click();
+    await expect(page).toHaveURL(/sort=customer/);
+    await expect(page.getByRole("columnheader", { name: "Customer" })).toHaveAttribute(
+      "aria-sort",
+      /ascending|descending/,
+    );
+    await page.reload();
+    await expect(page.getByRole("checkbox", { name: "In progress" })).toBeChecked();
+    const statuses = page.getByRole("table", { name: "Work items" }).getByText(/^(New|Resolved|Closed)$/);
+    await expect(statuses).toHaveCount(0);
+
+    await page.getByLabel("Search").fill("no such repair anywhere");
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page.getByText("No work items match")).toBeVisible();
+    await page.getByRole("link", { name: "Clear filters" }).first().click();
+    await expect(page).toHaveURL(/\/work-items$/);
+  });
+});
+
+async function newSignedInPage(browser: Browser, role: "technician" | "manager" | "admin"): Promise<Page> {
+  const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const page = await context.newPage();
+  await signIn(page, role);
+  return page;
+}
