@@ -43,7 +43,7 @@ export default defineConfig({
     url: `${BASE_URL}/sign-in`,
     timeout: 240_000,
     reuseExistingServer: false,
-    stdout: "pipe",
+    stdout: "ignore",
     stderr: "pipe",
     env: { PORT: String(PORT) },
   },

@@ -28,6 +28,7 @@ process.env.APP_URL ??= `http://127.0.0.1:${process.env.PORT}`;
 process.env.WEBHOOK_ALLOWED_HOSTS ??= "localhost,127.0.0.1";
 process.env.WEBHOOK_TIMEOUT_MS ??= "3000";
 process.env.LOG_LEVEL ??= "warn";
+process.env.ENGINE_LOG_LEVEL ??= "warn";
 // Every browser test signs in from 127.0.0.1; the limiter itself is covered by the integration suite.
 process.env.SIGN_IN_RATE_LIMIT ??= "1000";
 process.argv[2] = "start";
