@@ -74,7 +74,9 @@ export default async function DemoReceiverPage() {
                     <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 text-sm">
                       <span className="font-mono text-slate-500">#{w.seq}</span>
                       <Badge tone="blue">{w.json?.type ?? "unknown"}</Badge>
-                      <span className="font-medium text-slate-900">{w.json?.work_item?.reference ?? "—"}</span>
+                      <span className="font-medium text-slate-900">
+                        {w.json?.work_item?.reference ?? "—"}
+                      </span>
                       {w.json?.revision !== undefined ? (
                         <span className="text-slate-600">revision {w.json.revision}</span>
                       ) : null}
@@ -93,7 +95,9 @@ export default async function DemoReceiverPage() {
                     </summary>
                     <div className="mt-3 grid gap-3 lg:grid-cols-2">
                       <div className="min-w-0">
-                        <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Headers</h3>
+                        <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+                          Headers
+                        </h3>
                         <pre className="overflow-x-auto rounded-lg bg-slate-50 p-3 text-xs text-slate-800">
                           {["webhook-id", "webhook-timestamp", "webhook-signature", "user-agent"]
                             .map((h) => `${h}: ${w.headers[h] ?? ""}`)
@@ -101,7 +105,9 @@ export default async function DemoReceiverPage() {
                         </pre>
                       </div>
                       <div className="min-w-0">
-                        <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Body</h3>
+                        <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+                          Body
+                        </h3>
                         <pre className="max-h-80 overflow-auto rounded-lg bg-slate-50 p-3 text-xs text-slate-800">
                           {w.json ? JSON.stringify(w.json, null, 2) : w.body}
                         </pre>

@@ -1,0 +1,203 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/app-shell/page-header";
+import { PauseResume, RotateSecret, SendTestEvent } from "@/components/integrations/integration-controls";
+import { IntegrationForm } from "@/components/integrations/integration-form";
+import { IntegrationStateBadge } from "@/components/integrations/integration-health-list";
+import { formatAgo, formatDateTime, formatPercent } from "@/components/syncs/format";
+import { RecoverForm } from "@/components/syncs/recover-form";
+import { Alert } from "@/components/ui/alert";
+import { buttonVariants } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { listIntegrationHealth } from "@/db/queries/integration-health";
+import { requireUser } from "@/lib/auth/guard";
+import {
+  pauseIntegrationAction,
+  resumeIntegrationAction,
+  rotateSecretAction,
+  sendTestEventAction,
+  updateIntegrationAction,
+} from "../actions";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+function parseId(raw: string): number | null {
+  return /^\d{1,9}$/.test(raw) ? Number(raw) : null;
+}
+
+async function load(rawId: string) {
+  const id = parseId(rawId);
+  if (!id) return null;
+  return (await listIntegrationHealth(getDb())).find((i) => i.id === id) ?? null;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const integration = await load((await params).id);
+  return { title: integration ? integration.name : "Integration" };
+}
+
+export default async function IntegrationPage({ params }: Props) {
+  await requireUser("admin");
+  const integration = await load((await params).id);
+  if (!integration) notFound();
+  const h = integration.health;
+  return (
+    <>
+      <PageHeader
+        eyebrow={
+          <Link href="/integrations" className="hover:text-slate-900 hover:underline">
+            ← Integrations
+          </Link>
+        }
+        title={
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <span className="break-all">{integration.name}</span>
+            <IntegrationStateBadge active={integration.active} />
+          </span>
+        }
+        description={
+          <span className="flex flex-wrap gap-x-3 gap-y-1">
+            <span>Success (24 h) {formatPercent(h.successRate24h)}</span>
+            <span aria-hidden="true" className="text-slate-300">
+              ·
+            </span>
+            <span suppressHydrationWarning>
+              Last success {h.lastSuccessAt ? formatAgo(h.lastSuccessAt) : "never"}
+            </span>
+            <span aria-hidden="true" className="text-slate-300">
+              ·
+            </span>
+            <span>
+              {h.consecutiveFailures} failure{h.consecutiveFailures === 1 ? "" : "s"} in a row
+            </span>
+            <span aria-hidden="true" className="text-slate-300">
+              ·
+            </span>
+            <span>{h.pending} pending</span>
+          </span>
+        }
+        actions={
+          <Link
+            href={`/syncs?integration=${integration.id}`}
+            className={buttonVariants({ variant: "secondary" })}
+          >
+            Deliveries
+          </Link>
+        }
+      />
+
+      {!integration.active ? (
+        <Alert variant="warning" title="Deliveries are paused" className="mb-6">
+          {integration.pausedReason ?? "No reason given"}
+          {integration.pausedAt ? (
+            <span suppressHydrationWarning>
+              {" "}
+              (since {formatDateTime(integration.pausedAt.toISOString())})
+            </span>
+          ) : null}
+          . New changes wait; resuming delivers them oldest first.
+        </Alert>
+      ) : null}
+
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
+        <Card>
+          <CardHeader>
+            <div>
+              <CardTitle>Settings</CardTitle>
+              <CardDescription>
+                Name, webhook URL, the events it receives and an optional extra header.
+              </CardDescription>
+            </div>
+          </CardHeader>
+          <CardContent className="p-5 sm:p-6">
+            <IntegrationForm
+              mode="edit"
+              action={updateIntegrationAction}
+              integrationId={integration.id}
+              initial={{
+                name: integration.name,
+                url: integration.url,
+                eventTypes: integration.eventTypes,
+                headerName: integration.headerName ?? "",
+                hasHeaderValue: integration.hasHeaderValue,
+              }}
+            />
+          </CardContent>
+        </Card>
+
+        <div className="min-w-0 space-y-6">
+          <Card>
+            <CardHeader>
+              <div>
+                <CardTitle>Test</CardTitle>
+                <CardDescription>
+                  Send a signed sample event now and see what the receiver answers.
+                </CardDescription>
+              </div>
+            </CardHeader>
+            <CardContent>
+              <SendTestEvent integrationId={integration.id} action={sendTestEventAction} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <div>
+                <CardTitle>Deliveries</CardTitle>
+                <CardDescription>
+                  {integration.active
+                    ? "Pause to hold deliveries (e.g. during n8n maintenance)."
+                    : "Resume to deliver everything that waited, oldest first."}
+                </CardDescription>
+              </div>
+            </CardHeader>
+            <CardContent>
+              <PauseResume
+                integrationId={integration.id}
+                active={integration.active}
+                pauseAction={pauseIntegrationAction}
+                resumeAction={resumeIntegrationAction}
+              />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <div>
+                <CardTitle>Signing secret</CardTitle>
+                <CardDescription>
+                  Shown only once, when created or rotated.
+                  {integration.rotationGraceUntil ? (
+                    <span suppressHydrationWarning>
+                      {" "}
+                      The previous secret still signs until{" "}
+                      {formatDateTime(integration.rotationGraceUntil.toISOString())}.
+                    </span>
+                  ) : null}
+                </CardDescription>
+              </div>
+            </CardHeader>
+            <CardContent>
+              <RotateSecret integrationId={integration.id} action={rotateSecretAction} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <div>
+                <CardTitle>Recover failed deliveries</CardTitle>
+                <CardDescription>
+                  Send every failed delivery since a time again, oldest first.
+                </CardDescription>
+              </div>
+            </CardHeader>
+            <CardContent>
+              <RecoverForm integrations={[{ id: integration.id, name: integration.name }]} />
+            </CardContent>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { getIntegration } from "@/db/queries/integrations";
+import {
+  createIntegration,
+  editIntegration,
+  pauseIntegrationByAdmin,
+  resumeIntegration,
+  rotateSecret,
+  sendTestEvent,
+  type TestEventResult,
+} from "@/inngest/operations";
+import { type ActionResult, defineAction, INVALID_INPUT_MESSAGE } from "@/lib/auth/guard";
+import { integrationInput } from "@/lib/integrations/validation";
+
+const idField = z.coerce.number().int().positive();
+
+/** A form posts no key for zero checked boxes and a plain string for one; the schema wants a list. */
+function eventTypesAsList(input: unknown): unknown {
+  if (!input || typeof input !== "object") return input;
+  const { eventTypes, ...rest } = input as Record<string, unknown>;
+  return { ...rest, eventTypes: eventTypes === undefined ? [] : [eventTypes].flat() };
+}
+
+const createSchema = z.preprocess(eventTypesAsList, integrationInput);
+
+function revalidateIntegrations(id?: number) {
+  revalidatePath("/integrations");
+  if (id) revalidatePath(`/integrations/${id}`);
+  revalidatePath("/");
+}
+
+/** Creates an integration; its signing secret comes back in the result, once, and is never stored client-side. */
+export const createIntegrationAction = defineAction(
+  { role: "admin", schema: createSchema, name: "integrations.create" },
+  async (input): Promise<ActionResult<{ id: number; name: string; secret: string }>> => {
+    const result = await createIntegration(input);
+    if (!result.ok) return { ok: false, message: result.message, fieldErrors: { name: [result.message] } };
+    revalidateIntegrations();
+    const { integration, secret } = result.data;
+    return {
+      ok: true,
+      data: { id: integration.id, name: integration.name, secret },
+      message: "Integration created",
+    };
+  },
+);
+
+/**
+ * On edit the header value is optional: empty keeps the stored one (the form never shows it back).
+ * So the create schema's "a name needs a value" rule moves into the handler, where the stored value is known.
+ */
+const editSchema = z.preprocess(
+  eventTypesAsList,
+  z.object({ ...integrationInput.shape, id: idField }).superRefine((value, ctx) => {
+    if (value.headerValue && !value.headerName) {
+      ctx.addIssue({ code: "custom", path: ["headerName"], message: "Enter the header's name" });
+    }
+  }),
+);
+
+export const updateIntegrationAction = defineAction(
+  { role: "admin", schema: editSchema, name: "integrations.update" },
+  async ({ id, ...input }): Promise<ActionResult<{ id: number }>> => {
+    const current = await getIntegration(getDb(), id);
+    if (!current) return { ok: false, message: "This integration no longer exists" };
+    let headerValue = input.headerValue;
+    if (input.headerName && !headerValue) {
+      if (!current.headerValue) {
+        return {
+          ok: false,
+          message: INVALID_INPUT_MESSAGE,
+          fieldErrors: { headerValue: ["Enter the header's value"] },
+        };
+      }
+      headerValue = current.headerValue;
+    }
+    const result = await editIntegration(id, { ...input, headerValue });
+    if (!result.ok) return { ok: false, message: result.message, fieldErrors: { name: [result.message] } };
+    revalidateIntegrations(id);
+    return { ok: true, data: { id }, message: "Integration saved" };
+  },
+);
+
+const idSchema = z.object({ id: idField });
+
+export const pauseIntegrationAction = defineAction(
+  {
+    role: "admin",
+    schema: z.object({
+      id: idField,
+      reason: z
+        .string()
+        .trim()
+        .max(200, "At most 200 characters")
+        .optional()
+        .transform((v) => v || undefined),
+    }),
+    name: "integrations.pause",
+  },
+  async ({ id, reason }): Promise<ActionResult<{ id: number }>> => {
+    const result = await pauseIntegrationByAdmin(id, reason ?? "Paused by an admin");
+    if (!result.ok) return { ok: false, message: result.message };
+    revalidateIntegrations(id);
+    return { ok: true, data: { id }, message: "Paused — new deliveries wait until you resume." };
+  },
+);
+
+export const resumeIntegrationAction = defineAction(
+  { role: "admin", schema: idSchema, name: "integrations.resume" },
+  async ({ id }): Promise<ActionResult<{ requested: number }>> => {
+    const result = await resumeIntegration(id);
+    if (!result.ok) return { ok: false, message: result.message };
+    revalidateIntegrations(id);
+    const n = result.data.requested;
+    return {
+      ok: true,
+      data: { requested: n },
+      message: n ? `Resumed — delivering ${n} waiting deliver${n === 1 ? "y" : "ies"}.` : "Resumed.",
+    };
+  },
+);
+
+export const rotateSecretAction = defineAction(
+  { role: "admin", schema: idSchema, name: "integrations.rotate" },
+  async ({ id }): Promise<ActionResult<{ secret: string; previousValidUntil: string }>> => {
+    const result = await rotateSecret(id);
+    if (!result.ok) return { ok: false, message: result.message };
+    revalidateIntegrations(id);
+    return {
+      ok: true,
+      data: { secret: result.data.secret, previousValidUntil: result.data.previousValidUntil.toISOString() },
+      message: "Secret rotated",
+    };
+  },
+);
+
+export const sendTestEventAction = defineAction(
+  { role: "admin", schema: idSchema, name: "integrations.test" },
+  async ({ id }): Promise<ActionResult<TestEventResult>> => {
+    const result = await sendTestEvent(id);
+    if (!result.ok) return { ok: false, message: result.message };
+    return { ok: true, data: result.data };
+  },
+);

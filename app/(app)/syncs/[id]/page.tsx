@@ -1,0 +1,149 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/app-shell/page-header";
+import { AttemptsList, PayloadView } from "@/components/syncs/attempts-list";
+import { formatDateTime, formatMs } from "@/components/syncs/format";
+import { PendingRefresher } from "@/components/syncs/pending-refresher";
+import { ResendButton } from "@/components/syncs/resend-button";
+import { SyncStatusBadge } from "@/components/syncs/sync-status-badge";
+import { Alert } from "@/components/ui/alert";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { getSyncDetail } from "@/db/queries/timeline";
+import { hasRole, requireUser } from "@/lib/auth/guard";
+import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/lib/syncs/labels";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ id: string }> };
+
+function parseId(raw: string): number | null {
+  return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Delivery ${(await params).id}` };
+}
+
+export default async function SyncDetailPage({ params }: Props) {
+  const user = await requireUser();
+  const id = parseId((await params).id);
+  if (!id) notFound();
+  const sync = await getSyncDetail(getDb(), id);
+  if (!sync) notFound();
+  const canResend = hasRole(user, "manager") && sync.status !== "pending";
+
+  const facts: [string, React.ReactNode][] = [
+    ["Integration", sync.integrationName],
+    [
+      "URL",
+      <span key="url" className="font-mono text-xs break-all">
+        {sync.integrationUrl}
+      </span>,
+    ],
+    ["Event", EVENT_TYPE_LABELS[sync.eventType]],
+    ["Object", `${SUBJECT_LABELS[sync.contentType]} ${sync.objectId}, revision ${sync.revision}`],
+    ["Attempts", sync.attemptCount],
+    ["Last response", sync.lastStatusCode !== null ? `HTTP ${sync.lastStatusCode}` : "—"],
+    ["Last latency", formatMs(sync.lastDurationMs)],
+    [
+      "Created",
+      <time key="c" dateTime={sync.createdAt} suppressHydrationWarning>
+        {formatDateTime(sync.createdAt)}
+      </time>,
+    ],
+    [
+      "Completed",
+      sync.completedAt ? (
+        <time key="d" dateTime={sync.completedAt} suppressHydrationWarning>
+          {formatDateTime(sync.completedAt)}
+        </time>
+      ) : (
+        "—"
+      ),
+    ],
+    [
+      "webhook-id",
+      <span key="w" className="font-mono text-xs break-all">
+        {sync.webhookId}
+      </span>,
+    ],
+  ];
+
+  return (
+    <>
+      <PendingRefresher active={sync.status === "pending"} />
+      <PageHeader
+        eyebrow={
+          <span className="flex flex-wrap gap-x-3">
+            {hasRole(user, "manager") ? (
+              <Link href="/syncs" className="hover:text-slate-900 hover:underline">
+                ← Syncs
+              </Link>
+            ) : null}
+            <Link href={`/work-items/${sync.workItemId}`} className="hover:text-slate-900 hover:underline">
+              {sync.reference} timeline
+            </Link>
+          </span>
+        }
+        title={
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <span>Delivery {sync.id}</span>
+            <SyncStatusBadge status={sync.status} />
+          </span>
+        }
+        description={`${EVENT_TYPE_LABELS[sync.eventType]} of ${sync.reference} to ${sync.integrationName}`}
+        actions={canResend ? <ResendButton syncId={sync.id} refresh size="md" variant="primary" /> : null}
+      />
+      {sync.status === "failed" && sync.lastError ? (
+        <Alert variant="error" title="This delivery failed" className="mb-6">
+          {sync.lastError}
+        </Alert>
+      ) : null}
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[20rem_minmax(0,1fr)]">
+        <Card>
+          <CardHeader>
+            <CardTitle>Delivery</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm">
+              {facts.map(([label, value]) => (
+                <div key={label} className="contents">
+                  <dt className="text-slate-500">{label}</dt>
+                  <dd className="min-w-0 text-slate-900">{value}</dd>
+                </div>
+              ))}
+            </dl>
+          </CardContent>
+        </Card>
+        <div className="min-w-0 space-y-6">
+          <Card>
+            <CardHeader>
+              <div>
+                <CardTitle>Attempts</CardTitle>
+                <CardDescription>
+                  Each HTTP try, oldest first. Secrets in request headers are redacted.
+                </CardDescription>
+              </div>
+            </CardHeader>
+            <CardContent>
+              <AttemptsList attempts={sync.attempts} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <div>
+                <CardTitle>Payload</CardTitle>
+                <CardDescription>The JSON body every attempt sends.</CardDescription>
+              </div>
+            </CardHeader>
+            <CardContent>
+              <PayloadView payload={sync.payload} />
+            </CardContent>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

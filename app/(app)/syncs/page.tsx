@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/app-shell/page-header";
+import { RecoverForm } from "@/components/syncs/recover-form";
+import { SyncExplorer } from "@/components/syncs/sync-explorer";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { getDb } from "@/db/client";
+import { listIntegrationOptions, listSyncCountsByObject, listSyncs } from "@/db/queries/explorer";
+import { requireUser } from "@/lib/auth/guard";
+import { parseExplorerParams } from "@/lib/syncs/explorer-params";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Syncs" };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function SyncsPage({ searchParams }: Props) {
+  await requireUser("manager");
+  const params = parseExplorerParams(await searchParams);
+  const db = getDb();
+  const [integrations, data] = await Promise.all([
+    listIntegrationOptions(db),
+    params.view === "objects"
+      ? listSyncCountsByObject(db, params).then((d) => ({ view: "objects" as const, ...d }))
+      : listSyncs(db, params).then((d) => ({ view: "syncs" as const, ...d })),
+  ]);
+  return (
+    <>
+      <PageHeader
+        title="Syncs"
+        description="Every delivery to every integration. Filters, sorting and the page live in the address bar."
+      />
+      <div className="space-y-6">
+        <SyncExplorer params={params} integrations={integrations} {...data} />
+        <Card>
+          <CardHeader>
+            <div>
+              <CardTitle>Recover failed deliveries</CardTitle>
+              <CardDescription>
+                Sends every failed delivery of one integration since a time again, oldest first, each once.
+              </CardDescription>
+            </div>
+          </CardHeader>
+          <CardContent>
+            <RecoverForm integrations={integrations} />
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

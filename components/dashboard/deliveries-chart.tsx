@@ -1,0 +1,149 @@
+import { format } from "date-fns";
+import type { HourBucket } from "@/db/queries/dashboard";
+import type { SyncStatus } from "@/db/schema";
+import { SYNC_STATUS_LABELS } from "@/lib/syncs/labels";
+import { SYNC_STATUS_FILLS } from "../syncs/sync-status-badge";
+
+/** Bottom to top. */
+const STACK: SyncStatus[] = ["synced", "failed", "pending", "skipped"];
+
+const W = 720;
+const H = 220;
+const PAD = { top: 12, right: 8, bottom: 26, left: 36 };
+
+function niceMax(max: number): number {
+  if (max <= 4) return 4;
+  const magnitude = 10 ** Math.floor(Math.log10(max));
+  const step = [1, 2, 2.5, 5, 10].map((s) => s * magnitude).find((s) => max / s <= 4) ?? 10 * magnitude;
+  return Math.ceil(max / step) * step;
+}
+
+/**
+ * Deliveries per hour over the last 24 hours, stacked by status, as inline SVG (no chart library).
+ * The numbers are also in a visually hidden table for screen readers.
+ */
+export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
+  const totals = hours.map((h) => STACK.reduce((n, s) => n + h[s], 0));
+  const max = niceMax(Math.max(0, ...totals));
+  const plotW = W - PAD.left - PAD.right;
+  const plotH = H - PAD.top - PAD.bottom;
+  const slot = plotW / Math.max(1, hours.length);
+  const barW = Math.max(2, slot * 0.7);
+  const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
+  const sum = totals.reduce((a, b) => a + b, 0);
+
+  return (
+    <figure className="space-y-3">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="h-auto w-full"
+        role="img"
+        aria-label={`Deliveries per hour over the last 24 hours: ${sum} in total`}
+      >
+        {ticks.map((t) => (
+          <g key={t}>
+            <line
+              x1={PAD.left}
+              x2={W - PAD.right}
+              y1={y(t)}
+              y2={y(t)}
+              className="stroke-slate-200"
+              strokeWidth={1}
+            />
+            <text
+              x={PAD.left - 6}
+              y={y(t) + 4}
+              textAnchor="end"
+              className="fill-slate-500 text-[11px] tabular-nums"
+            >
+              {t}
+            </text>
+          </g>
+        ))}
+        {hours.map((h, i) => {
+          const x = PAD.left + i * slot + (slot - barW) / 2;
+          let base = 0;
+          return (
+            <g key={h.hour}>
+              <title>
+                {`${format(new Date(h.hour), "HH:mm")}: ${
+                  STACK.filter((s) => h[s])
+                    .map((s) => `${h[s]} ${SYNC_STATUS_LABELS[s].toLowerCase()}`)
+                    .join(", ") || "none"
+                }`}
+              </title>
+              <rect
+                x={PAD.left + i * slot}
+                y={PAD.top}
+                width={slot}
+                height={plotH}
+                className="fill-transparent"
+              />
+              {STACK.map((s) => {
+                if (!h[s]) return null;
+                const top = y(base + h[s]);
+                const height = y(base) - top;
+                base += h[s];
+                return (
+                  <rect
+                    key={s}
+                    x={x}
+                    y={top}
+                    width={barW}
+                    height={Math.max(1, height)}
+                    rx={1.5}
+                    className={SYNC_STATUS_FILLS[s]}
+                  />
+                );
+              })}
+              {i % 3 === 0 ? (
+                <text
+                  x={x + barW / 2}
+                  y={H - 8}
+                  textAnchor="middle"
+                  className="fill-slate-500 text-[11px] tabular-nums"
+                >
+                  {format(new Date(h.hour), "HH:mm")}
+                </text>
+              ) : null}
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
+        {STACK.map((s) => (
+          <span key={s} className="inline-flex items-center gap-1.5">
+            <svg aria-hidden="true" className="size-2.5" viewBox="0 0 10 10">
+              <rect width="10" height="10" rx="2" className={SYNC_STATUS_FILLS[s]} />
+            </svg>
+            {SYNC_STATUS_LABELS[s]}
+          </span>
+        ))}
+      </figcaption>
+      <table className="sr-only">
+        <caption>Deliveries per hour by status</caption>
+        <thead>
+          <tr>
+            <th scope="col">Hour</th>
+            {STACK.map((s) => (
+              <th key={s} scope="col">
+                {SYNC_STATUS_LABELS[s]}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {hours.map((h) => (
+            <tr key={h.hour}>
+              <th scope="row">{format(new Date(h.hour), "HH:mm")}</th>
+              {STACK.map((s) => (
+                <td key={s}>{h[s]}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

@@ -1,0 +1,37 @@
+import { format, formatDistanceStrict } from "date-fns";
+
+export function formatDateTime(iso: string): string {
+  return format(new Date(iso), "d MMM yyyy, HH:mm:ss");
+}
+
+export function formatShortTime(iso: string, now = Date.now()): string {
+  const date = new Date(iso);
+  return now - date.getTime() < 20 * 3_600_000 ? format(date, "HH:mm:ss") : format(date, "d MMM, HH:mm");
+}
+
+export function formatAgo(iso: string, now = Date.now()): string {
+  const date = new Date(iso);
+  if (Math.abs(now - date.getTime()) < 5_000) return "just now";
+  return `${formatDistanceStrict(date, now)} ago`;
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "—";
+  if (ms < 1000) return `${ms} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+export function formatAge(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return `${Math.max(0, Math.floor(ms / 1000))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} days`;
+}
+
+export function formatPercent(rate: number | null): string {
+  if (rate === null) return "—";
+  const pct = rate * 100;
+  return `${pct >= 99.95 || pct === 0 ? pct.toFixed(0) : pct.toFixed(1)}%`;
+}

@@ -1,0 +1,294 @@
+"use client";
+
+import { Filter, SearchX, X } from "lucide-react";
+import Form from "next/form";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useId, useRef, useTransition } from "react";
+import { Button, buttonVariants } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
+import type { ExplorerRow, ObjectCountRow } from "@/db/queries/explorer";
+import { CHANGE_EVENT_TYPES, SYNC_STATUSES } from "@/db/schema";
+import {
+  EXPLORER_PAGE_SIZES,
+  type ExplorerParams,
+  type ExplorerSortKey,
+  explorerQuery,
+  hasExplorerFilters,
+} from "@/lib/syncs/explorer-params";
+import { EVENT_TYPE_LABELS, SYNC_STATUS_LABELS } from "@/lib/syncs/labels";
+import { cn } from "@/lib/utils";
+import {
+  explorerColumnClassNames,
+  explorerColumns,
+  objectColumnClassNames,
+  objectColumns,
+} from "./explorer-columns";
+
+const PATH = "/syncs";
+
+type Props = {
+  params: ExplorerParams;
+  integrations: { id: number; name: string }[];
+} & (
+  | { view: "syncs"; rows: ExplorerRow[]; total: number; totalCapped: boolean }
+  | { view: "objects"; rows: ObjectCountRow[]; total: number; totalCapped: boolean }
+);
+
+/** The sync explorer: filters in a GET form (so the URL holds them), sorting and paging in the URL too. */
+export function SyncExplorer(props: Props) {
+  const { params, integrations } = props;
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const formRef = useRef<HTMLFormElement>(null);
+  const ids = {
+    object: useId(),
+    integration: useId(),
+    event: useId(),
+    from: useId(),
+    to: useId(),
+    pageSize: useId(),
+  };
+  const filtered = hasExplorerFilters(params);
+  const go = (next: Partial<ExplorerParams>) =>
+    startTransition(() => router.push(`${PATH}${explorerQuery({ ...params, ...next })}`));
+  const submit = () => formRef.current?.requestSubmit();
+  const clearHref = `${PATH}${explorerQuery({ view: params.view })}`;
+
+  const pagination = {
+    page: params.page,
+    pageSize: params.pageSize,
+    total: props.total,
+    hrefForPage: (page: number) => `${PATH}${explorerQuery({ ...params, page })}`,
+    controls: (
+      <div className="flex items-center gap-2">
+        <Label htmlFor={ids.pageSize} className="font-normal text-slate-600">
+          Rows per page
+        </Label>
+        <Select
+          id={ids.pageSize}
+          value={String(params.pageSize)}
+          onChange={(e) => go({ pageSize: Number(e.target.value), page: 1 })}
+          className="w-20"
+        >
+          {EXPLORER_PAGE_SIZES.map((size) => (
+            <option key={size} value={size}>
+              {size}
+            </option>
+          ))}
+        </Select>
+      </div>
+    ),
+  };
+
+  const empty =
+    props.total > 0 ? (
+      <EmptyState
+        icon={<SearchX />}
+        title="This page is empty"
+        action={
+          <Link
+            href={`${PATH}${explorerQuery({ ...params, page: 1 })}`}
+            className={buttonVariants({ variant: "secondary" })}
+          >
+            Go to the first page
+          </Link>
+        }
+      />
+    ) : filtered ? (
+      <EmptyState
+        icon={<SearchX />}
+        title="No deliveries match"
+        description="Try another work item, a wider date range or fewer filters."
+        action={
+          <Link href={clearHref} className={buttonVariants({ variant: "secondary" })}>
+            Clear filters
+          </Link>
+        }
+      />
+    ) : (
+      <EmptyState
+        icon={<SearchX />}
+        title="No deliveries yet"
+        description="Every change sent to an integration shows up here."
+      />
+    );
+
+  return (
+    <div className="space-y-4">
+      <nav aria-label="Explorer views" className="flex gap-1 rounded-lg bg-slate-100 p-1 text-sm sm:w-fit">
+        {(
+          [
+            ["syncs", "All deliveries"],
+            ["objects", "By work item"],
+          ] as const
+        ).map(([view, label]) => (
+          <Link
+            key={view}
+            href={`${PATH}${explorerQuery({ ...params, view, page: 1, sort: "created", dir: "desc" })}`}
+            aria-current={params.view === view ? "page" : undefined}
+            className={cn(
+              "flex-1 rounded-md px-3 py-1.5 text-center font-medium whitespace-nowrap sm:flex-none",
+              params.view === view
+                ? "bg-white text-slate-900 shadow-sm"
+                : "text-slate-600 hover:text-slate-900",
+            )}
+          >
+            {label}
+          </Link>
+        ))}
+      </nav>
+
+      <Form
+        ref={formRef}
+        action={PATH}
+        role="search"
+        aria-label="Filter deliveries"
+        className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+      >
+        {params.view !== "syncs" ? <input type="hidden" name="view" value={params.view} /> : null}
+        <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-[minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1fr)_9.5rem_9.5rem]">
+          <div className="col-span-2 space-y-1.5 md:col-span-1">
+            <Label htmlFor={ids.object}>Work item or object</Label>
+            <Input
+              id={ids.object}
+              name="object"
+              type="search"
+              defaultValue={params.object}
+              placeholder="RMA-000123, task:45"
+              aria-describedby={`${ids.object}-hint`}
+            />
+            <p id={`${ids.object}-hint`} className="sr-only">
+              A work item reference such as RMA-000123, or an object such as task:45 or workitem:12.
+            </p>
+          </div>
+          <div className="space-y-1.5">
+            <Label htmlFor={ids.integration}>Integration</Label>
+            <Select
+              id={ids.integration}
+              name="integration"
+              defaultValue={params.integrationId ?? ""}
+              onChange={submit}
+            >
+              <option value="">All integrations</option>
+              {integrations.map((i) => (
+                <option key={i.id} value={i.id}>
+                  {i.name}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <div className="space-y-1.5">
+            <Label htmlFor={ids.event}>Event type</Label>
+            <Select id={ids.event} name="event" defaultValue={params.eventType ?? ""} onChange={submit}>
+              <option value="">All events</option>
+              {CHANGE_EVENT_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {EVENT_TYPE_LABELS[t]}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <div className="space-y-1.5">
+            <Label htmlFor={ids.from}>From</Label>
+            <Input id={ids.from} name="from" type="date" defaultValue={params.from ?? ""} />
+          </div>
+          <div className="space-y-1.5">
+            <Label htmlFor={ids.to}>To</Label>
+            <Input id={ids.to} name="to" type="date" defaultValue={params.to ?? ""} />
+          </div>
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <fieldset className="flex flex-wrap items-center gap-2">
+            <legend className="sr-only">Status</legend>
+            <span aria-hidden="true" className="mr-1 text-sm font-medium text-slate-700">
+              Status
+            </span>
+            {SYNC_STATUSES.map((status) => (
+              <label
+                key={status}
+                className="inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-slate-300 bg-white px-2.5 py-1 text-sm text-slate-700 select-none hover:bg-slate-50 has-checked:border-indigo-600 has-checked:bg-indigo-50 has-checked:text-indigo-900 has-focus-visible:outline-2 has-focus-visible:outline-indigo-600"
+              >
+                <input
+                  type="checkbox"
+                  name="status"
+                  value={status}
+                  defaultChecked={params.status.includes(status)}
+                  onChange={submit}
+                  className="sr-only"
+                />
+                {SYNC_STATUS_LABELS[status]}
+              </label>
+            ))}
+          </fieldset>
+          <div className="ml-auto flex items-center gap-2">
+            {filtered ? (
+              <Link href={clearHref} className={buttonVariants({ variant: "ghost", size: "sm" })}>
+                <X aria-hidden="true" />
+                Clear filters
+              </Link>
+            ) : null}
+            <Button type="submit" size="sm">
+              <Filter aria-hidden="true" />
+              Apply filters
+            </Button>
+          </div>
+        </div>
+        {params.sort !== "created" || params.dir !== "desc" ? (
+          <>
+            <input type="hidden" name="sort" value={params.sort} />
+            <input type="hidden" name="dir" value={params.dir} />
+          </>
+        ) : null}
+        {params.pageSize !== 25 ? <input type="hidden" name="pageSize" value={params.pageSize} /> : null}
+      </Form>
+
+      {props.totalCapped ? (
+        <p className="text-sm text-slate-600">
+          More than {props.total.toLocaleString("en")} deliveries match; narrow the filters to page through
+          all of them.
+        </p>
+      ) : null}
+
+      <div className={cn("transition-opacity", pending && "opacity-60")} aria-busy={pending}>
+        {props.view === "syncs" ? (
+          <DataTable
+            aria-label="Deliveries"
+            columns={explorerColumns}
+            data={props.rows}
+            getRowId={(row) => String(row.id)}
+            sorting={[{ id: params.sort, desc: params.dir === "desc" }]}
+            onSortingChange={(sorting) => {
+              const [first] = sorting;
+              if (!first) return;
+              go({ sort: first.id as ExplorerSortKey, dir: first.desc ? "desc" : "asc", page: 1 });
+            }}
+            columnClassNames={explorerColumnClassNames}
+            pagination={pagination}
+            empty={empty}
+          />
+        ) : (
+          <DataTable
+            aria-label="Deliveries by work item"
+            columns={objectColumns}
+            data={props.rows}
+            getRowId={(row) => String(row.workItemId)}
+            sorting={[{ id: "total", desc: params.dir === "desc" }]}
+            onSortingChange={(sorting) => {
+              const [first] = sorting;
+              if (!first) return;
+              go({ dir: first.desc ? "desc" : "asc", page: 1 });
+            }}
+            columnClassNames={objectColumnClassNames}
+            pagination={pagination}
+            empty={empty}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { CircleAlert, CircleCheck, CircleMinus, LoaderCircle } from "lucide-react";
+import type * as React from "react";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import type { SyncStatus } from "@/db/schema";
+import { SYNC_STATUS_LABELS } from "@/lib/syncs/labels";
+import { cn } from "@/lib/utils";
+
+export const SYNC_STATUS_TONES: Record<SyncStatus, BadgeTone> = {
+  pending: "amber",
+  synced: "green",
+  failed: "red",
+  skipped: "neutral",
+};
+
+const ICONS: Record<SyncStatus, React.ComponentType<{ className?: string; "aria-hidden"?: boolean }>> = {
+  pending: LoaderCircle,
+  synced: CircleCheck,
+  failed: CircleAlert,
+  skipped: CircleMinus,
+};
+
+/** Chart and legend colours (SVG fills) per status. */
+export const SYNC_STATUS_FILLS: Record<SyncStatus, string> = {
+  pending: "fill-amber-400",
+  synced: "fill-emerald-500",
+  failed: "fill-red-500",
+  skipped: "fill-slate-300",
+};
+
+export function SyncStatusBadge({ status, className }: { status: SyncStatus; className?: string }) {
+  const Icon = ICONS[status];
+  return (
+    <Badge tone={SYNC_STATUS_TONES[status]} className={className}>
+      <Icon
+        aria-hidden
+        className={cn("size-3", status === "pending" && "animate-spin motion-reduce:animate-none")}
+      />
+      {SYNC_STATUS_LABELS[status]}
+    </Badge>
+  );
+}

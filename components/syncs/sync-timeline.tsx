@@ -1,0 +1,39 @@
+import { getDb } from "@/db/client";
+import { listTimeline } from "@/db/queries/timeline";
+import { getCurrentUser, hasRole } from "@/lib/auth/guard";
+import { SyncTimelineClient } from "./sync-timeline-client";
+
+/**
+ * The work item page's sync timeline: reads the newest page on the server, then the client
+ * component keeps it live. Render inside <Suspense fallback={<SyncTimelineSkeleton />}>.
+ */
+export async function SyncTimeline({ workItemId }: { workItemId: number }) {
+  const [user, page] = await Promise.all([getCurrentUser(), listTimeline(getDb(), workItemId)]);
+  return <SyncTimelineClient workItemId={workItemId} initial={page} canResend={hasRole(user, "manager")} />;
+}
+
+export function SyncTimelineSkeleton() {
+  return (
+    <section
+      aria-label="Sync timeline (loading)"
+      className="rounded-xl border border-slate-200 bg-white shadow-sm"
+    >
+      <div className="border-b border-slate-100 px-5 py-4">
+        <div className="h-5 w-32 animate-pulse rounded bg-slate-200" />
+        <div className="mt-2 h-4 w-72 max-w-full animate-pulse rounded bg-slate-100" />
+      </div>
+      <div className="space-y-5 px-5 py-5">
+        {[0, 1, 2].map((i) => (
+          <div key={i} className="flex gap-3">
+            <div className="size-8 shrink-0 animate-pulse rounded-full bg-slate-200" />
+            <div className="flex-1 space-y-2">
+              <div className="h-4 w-1/2 animate-pulse rounded bg-slate-200" />
+              <div className="h-4 w-1/3 animate-pulse rounded bg-slate-100" />
+              <div className="h-10 animate-pulse rounded-lg bg-slate-100" />
+            </div>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}

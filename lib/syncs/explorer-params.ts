@@ -1,0 +1,133 @@
+import { z } from "zod";
+import { CHANGE_EVENT_TYPES, type ChangeEventType, SYNC_STATUSES, type SyncStatus } from "@/db/schema";
+
+export const EXPLORER_SORT_KEYS = ["created", "status", "event", "attempts", "latency"] as const;
+export type ExplorerSortKey = (typeof EXPLORER_SORT_KEYS)[number];
+export type SortDir = "asc" | "desc";
+
+export const EXPLORER_PAGE_SIZES = [25, 50, 100] as const;
+export const DEFAULT_EXPLORER_PAGE_SIZE = 25;
+
+/** The explorer's state, all of it in the URL. Dates are `yyyy-MM-dd` (inclusive, server time). */
+export type ExplorerParams = {
+  view: "syncs" | "objects";
+  page: number;
+  pageSize: number;
+  /** A work item reference (RMA-000123, or just 123), or an object (`task:45`, `workitem:12`). */
+  object: string;
+  integrationId: number | null;
+  eventType: ChangeEventType | null;
+  status: SyncStatus[];
+  from: string | null;
+  to: string | null;
+  sort: ExplorerSortKey;
+  dir: SortDir;
+};
+
+export const DEFAULT_EXPLORER_PARAMS: ExplorerParams = {
+  view: "syncs",
+  page: 1,
+  pageSize: DEFAULT_EXPLORER_PAGE_SIZE,
+  object: "",
+  integrationId: null,
+  eventType: null,
+  status: [],
+  from: null,
+  to: null,
+  sort: "created",
+  dir: "desc",
+};
+
+type RawParams = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function all(raw: RawParams, key: string): string[] {
+  const values = raw instanceof URLSearchParams ? raw.getAll(key) : [raw[key] ?? []].flat();
+  return values.flatMap((v) => v.split(",")).filter(Boolean);
+}
+
+function first(raw: RawParams, key: string): string | undefined {
+  return all(raw, key)[0];
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const validDate = (v: string | undefined) => (v && DATE.test(v) && !Number.isNaN(Date.parse(v)) ? v : null);
+
+/** Reads the explorer state from search params; anything malformed falls back to the default. */
+export function parseExplorerParams(raw: RawParams): ExplorerParams {
+  const pageSize = Number(first(raw, "pageSize"));
+  const integration = Number(first(raw, "integration"));
+  return {
+    view: first(raw, "view") === "objects" ? "objects" : "syncs",
+    page: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .catch(1)
+      .parse(first(raw, "page") ?? 1),
+    pageSize: (EXPLORER_PAGE_SIZES as readonly number[]).includes(pageSize)
+      ? pageSize
+      : DEFAULT_EXPLORER_PAGE_SIZE,
+    object: (first(raw, "object") ?? "").trim().slice(0, 100),
+    integrationId: Number.isInteger(integration) && integration > 0 ? integration : null,
+    eventType: z
+      .enum(CHANGE_EVENT_TYPES)
+      .nullable()
+      .catch(null)
+      .parse(first(raw, "event") ?? null),
+    status: all(raw, "status").filter((s): s is SyncStatus =>
+      (SYNC_STATUSES as readonly string[]).includes(s),
+    ),
+    from: validDate(first(raw, "from")),
+    to: validDate(first(raw, "to")),
+    sort: z.enum(EXPLORER_SORT_KEYS).catch("created").parse(first(raw, "sort")),
+    dir: z.enum(["asc", "desc"]).catch("desc").parse(first(raw, "dir")),
+  };
+}
+
+/** The URL query for an explorer state, leaving defaults out. */
+export function explorerQuery(params: Partial<ExplorerParams>): string {
+  const p = { ...DEFAULT_EXPLORER_PARAMS, ...params };
+  const search = new URLSearchParams();
+  if (p.view !== "syncs") search.set("view", p.view);
+  if (p.object) search.set("object", p.object);
+  if (p.integrationId) search.set("integration", String(p.integrationId));
+  if (p.eventType) search.set("event", p.eventType);
+  for (const s of p.status) search.append("status", s);
+  if (p.from) search.set("from", p.from);
+  if (p.to) search.set("to", p.to);
+  if (p.sort !== DEFAULT_EXPLORER_PARAMS.sort || p.dir !== DEFAULT_EXPLORER_PARAMS.dir) {
+    search.set("sort", p.sort);
+    search.set("dir", p.dir);
+  }
+  if (p.pageSize !== DEFAULT_EXPLORER_PAGE_SIZE) search.set("pageSize", String(p.pageSize));
+  if (p.page > 1) search.set("page", String(p.page));
+  const query = search.toString();
+  return query ? `?${query}` : "";
+}
+
+export function hasExplorerFilters(p: ExplorerParams): boolean {
+  return Boolean(p.object || p.integrationId || p.eventType || p.status.length || p.from || p.to);
+}
+
+export type ObjectFilter =
+  | { kind: "reference"; reference: string }
+  | { kind: "object"; contentType: "workitem" | "task"; objectId: number }
+  | { kind: "invalid" };
+
+/** "RMA-000123", "123" → that work item and its tasks; "task:45" / "workitem:12" → one object. */
+export function parseObjectFilter(text: string): ObjectFilter | null {
+  const value = text.trim();
+  if (!value) return null;
+  const reference = /^(?:RMA-?)?(\d{1,9})$/i.exec(value);
+  if (reference) return { kind: "reference", reference: `RMA-${reference[1].padStart(6, "0")}` };
+  const object = /^(workitem|work item|task)\s*[:#]?\s*(\d{1,9})$/i.exec(value);
+  if (object) {
+    return {
+      kind: "object",
+      contentType: object[1].toLowerCase() === "task" ? "task" : "workitem",
+      objectId: Number(object[2]),
+    };
+  }
+  return { kind: "invalid" };
+}

@@ -1,0 +1,59 @@
+import { type DemoRole, expect, signIn, test } from "./fixtures";
+
+type Caller = DemoRole | "signed out";
+const RANK: Record<DemoRole, number> = { technician: 1, manager: 2, admin: 3 };
+
+/** Every protected page and the lowest role that may see it (the seed guarantees ids 1 exist). */
+const PAGES: { path: string; role: DemoRole }[] = [
+  { path: "/", role: "technician" },
+  { path: "/work-items", role: "technician" },
+  { path: "/work-items/new", role: "technician" },
+  { path: "/work-items/1", role: "technician" },
+  { path: "/demo-receiver", role: "technician" },
+  { path: "/syncs/1", role: "technician" },
+  { path: "/syncs", role: "manager" },
+  { path: "/syncs/objects", role: "manager" },
+  { path: "/integrations", role: "admin" },
+  { path: "/integrations/new", role: "admin" },
+  { path: "/integrations/1", role: "admin" },
+  { path: "/admin/users", role: "admin" },
+];
+
+const CALLERS: Caller[] = ["signed out", "technician", "manager", "admin"];
+
+test.describe("every page checks the role on the server", () => {
+  for (const caller of CALLERS) {
+    test(`as ${caller}`, async ({ browser }) => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      if (caller !== "signed out") await signIn(page, caller);
+      for (const { path, role } of PAGES) {
+        await page.goto(path);
+        const url = new URL(page.url());
+        if (caller === "signed out") {
+          expect(url.pathname, `${path} signed out`).toBe("/sign-in");
+          expect(url.searchParams.get("next"), `${path} signed out`).toBe(path);
+        } else if (RANK[caller] < RANK[role]) {
+          expect(url.pathname, `${path} as ${caller}`).toBe("/forbidden");
+          await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        } else {
+          expect(url.pathname, `${path} as ${caller}`).toBe(path);
+          await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+        }
+      }
+      await context.close();
+    });
+  }
+
+  test("data routes refuse a signed-out caller", async ({ request }) => {
+    for (const path of ["/api/work-items/1/timeline", "/api/syncs/1", "/api/v1/work-items/1"]) {
+      const res = await request.get(path, { maxRedirects: 0 });
+      expect(res.status(), path).toBe(401);
+    }
+    const create = await request.post("/api/v1/work-items", {
+      data: { title: "x", customerName: "y", device: "z" },
+      maxRedirects: 0,
+    });
+    expect(create.status()).toBe(401);
+  });
+});

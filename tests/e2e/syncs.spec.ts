@@ -1,0 +1,196 @@
+import type { Page } from "@playwright/test";
+import { expect, snapshot, test } from "./fixtures";
+import { pageAs } from "./session-cache";
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+const RECEIVER = `http://localhost:${process.env.DEMO_RECEIVER_PORT ?? 3998}`;
+
+const newPage = pageAs;
+
+async function createWorkItem(page: Page, title: string): Promise<string> {
+  await page.goto("/work-items/new");
+  await page.getByLabel("Title", { exact: true }).fill(title);
+  await page.getByLabel("Device", { exact: true }).fill("Pixel 8");
+  await page.getByLabel("Customer name", { exact: true }).fill("Timeline Customer");
+  await page.getByLabel("Price").fill("120");
+  await page.getByRole("button", { name: "Create work item" }).click();
+  await expect(page).toHaveURL(/\/work-items\/\d+/);
+  return new URL(page.url()).pathname;
+}
+
+async function setIntegrationPaused(page: Page, name: string, paused: boolean) {
+  await page.goto("/integrations");
+  await page.getByRole("link", { name: `Manage ${name}` }).click();
+  const toggle = page.getByRole("button", { name: /^(Pause|Resume) deliveries$/ });
+  await expect(toggle).toBeVisible();
+  if ((await toggle.textContent())?.includes(paused ? "Resume" : "Pause")) return;
+  await toggle.click();
+  await expect(
+    page.getByRole("button", { name: paused ? "Resume deliveries" : "Pause deliveries" }),
+  ).toBeVisible();
+}
+
+async function createIntegration(page: Page, name: string, url: string, events: string[]) {
+  await page.goto("/integrations/new");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Webhook URL").fill(url);
+  for (const box of await page.getByRole("group", { name: "Event types" }).getByRole("checkbox").all()) {
+    await box.uncheck();
+  }
+  for (const label of events) await page.getByRole("checkbox", { name: new RegExp(`^${label}`) }).check();
+  await page.getByRole("button", { name: "Create integration" }).click();
+  await expect(page.getByLabel("Signing secret")).toHaveValue(/^whsec_/);
+}
+
+const filters = (page: Page) => page.getByRole("search", { name: "Filter deliveries" });
+const timelineOf = (page: Page) => page.getByRole("region", { name: "Sync timeline" });
+
+test.describe("sync timeline", () => {
+  test("a technician saves and the timeline shows pending, then synced, without a reload", async ({
+    browser,
+  }) => {
+    test.setTimeout(120_000);
+    const admin = await newPage(browser, "admin");
+    // Hold deliveries so "pending" is certain to be seen, then let them go from another session.
+    await setIntegrationPaused(admin, "demo-receiver", true);
+    const page = await newPage(browser, "technician");
+    try {
+      const path = await createWorkItem(page, `Timeline ${unique()}`);
+      await page.getByLabel("Price").fill("95.5");
+      await page.getByRole("button", { name: "Save changes" }).click();
+
+      const timeline = timelineOf(page);
+      const save = timeline.getByRole("article", { name: /Tess Technician updated the work item/ });
+      await expect(save.getByRole("listitem").filter({ hasText: "Price: 120.00 → 95.50" })).toBeVisible();
+      const demo = save.getByRole("listitem").filter({ hasText: "demo-receiver" });
+      await expect(demo.getByText("Pending")).toBeVisible();
+      await expect(timeline.getByText("Deliveries pending — updating live")).toBeVisible();
+      const url = page.url();
+
+      await setIntegrationPaused(admin, "demo-receiver", false);
+      await expect(demo.getByText("Synced")).toBeVisible({ timeout: 20_000 });
+      await expect(demo.getByText("Pending")).toHaveCount(0);
+      const created = timeline.getByRole("article", { name: /created the work item/ });
+      await expect(
+        created.getByRole("listitem").filter({ hasText: "demo-receiver" }).getByText("Synced"),
+      ).toBeVisible();
+      expect(page.url()).toBe(url);
+      expect(new URL(url).pathname).toBe(path);
+
+      await save
+        .getByRole("button", { name: /demo-receiver/ })
+        .first()
+        .click();
+      const attempts = save.getByRole("list", { name: "Attempts" });
+      await expect(attempts.getByText("HTTP 200")).toBeVisible();
+      await expect(attempts.getByText("[redacted]").first()).toBeVisible();
+      await snapshot(page, "timeline-expanded-1280");
+    } finally {
+      await setIntegrationPaused(admin, "demo-receiver", false).catch(() => {});
+      await admin.context().close();
+      await page.context().close();
+    }
+  });
+
+  test("a failing receiver shows failed with its response; a manager resends after the fix and sees synced", async ({
+    browser,
+  }) => {
+    test.setTimeout(120_000);
+    const admin = await newPage(browser, "admin");
+    const name = `broken-${unique()}`;
+    await createIntegration(admin, name, `${RECEIVER}/nope`, ["Work item updated"]);
+
+    const page = await newPage(browser, "technician");
+    const path = await createWorkItem(page, `Failing ${unique()}`);
+    await page.getByLabel("Title", { exact: true }).fill(`Failing ${unique()} edited`);
+    await page.getByRole("button", { name: "Save changes" }).click();
+
+    const save = timelineOf(page).getByRole("article", { name: /updated the work item/ });
+    const row = save.getByRole("button", { name: new RegExp(name) });
+    await expect(row.getByText("Failed")).toBeVisible({ timeout: 20_000 });
+    await expect(row).toContainText("HTTP 404");
+    await row.click();
+    await expect(save.getByRole("region", { name: "Response body of attempt 1" })).toContainText(
+      "POST webhooks to /hooks",
+    );
+
+    // The admin fixes the URL; a manager resends the failed delivery.
+    await admin.goto("/integrations");
+    await admin.getByRole("link", { name: `Manage ${name}` }).click();
+    await admin.getByLabel("Webhook URL").fill(`${RECEIVER}/hooks/${name}`);
+    await admin.getByRole("button", { name: "Save changes" }).click();
+    await expect(admin.getByText("Integration saved")).toBeVisible();
+    await admin.context().close();
+
+    const manager = await newPage(browser, "manager");
+    await manager.goto(path);
+    const managerSave = timelineOf(manager).getByRole("article", { name: /updated the work item/ });
+    const managerRow = managerSave.getByRole("button", { name: new RegExp(name) });
+    await expect(managerRow.getByText("Failed")).toBeVisible();
+    await managerRow.click();
+    await managerSave.getByRole("button", { name: "Resend" }).click();
+    await expect(manager.getByText("Resend requested", { exact: false }).first()).toBeVisible();
+    await expect(managerRow.getByText("Synced")).toBeVisible({ timeout: 20_000 });
+    await expect(managerSave.getByText("Manual resend")).toBeVisible();
+    await manager.context().close();
+  });
+});
+
+test.describe("sync explorer", () => {
+  test("filters, sorting and the page live in the URL and survive a reload", async ({ browser }) => {
+    test.setTimeout(90_000);
+    const page = await newPage(browser, "manager");
+    await createWorkItem(page, `Explorer ${unique()}`);
+    const reference = /RMA-\d{6}/.exec(
+      (await page.getByRole("heading", { level: 1 }).textContent()) ?? "",
+    )?.[0];
+    expect(reference).toBeTruthy();
+    await expect(
+      timelineOf(page)
+        .getByRole("button", { name: /demo-receiver/ })
+        .getByText("Synced"),
+    ).toBeVisible({ timeout: 20_000 });
+    await page.goto("/syncs");
+    await expect(page.getByRole("table", { name: "Deliveries" })).toBeVisible();
+
+    await page.getByLabel("Work item or object").fill(reference!);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(new RegExp(`object=${reference}`));
+    await page.getByRole("checkbox", { name: "Synced" }).check({ force: true });
+    await expect(page).toHaveURL(/status=synced/);
+    await filters(page)
+      .getByRole("combobox", { name: "Integration" })
+      .selectOption({ label: "demo-receiver" });
+    await expect(page).toHaveURL(/integration=\d+/);
+    await page.getByRole("button", { name: "Attempts" }).click();
+    await expect(page).toHaveURL(/sort=attempts/);
+
+    await page.reload();
+    await expect(page.getByLabel("Work item or object")).toHaveValue(reference!);
+    await expect(page.getByRole("checkbox", { name: "Synced" })).toBeChecked();
+    await expect(filters(page).getByRole("combobox", { name: "Integration" })).toHaveValue(/\d+/);
+    const table = page.getByRole("table", { name: "Deliveries" });
+    const rows = table.getByRole("row");
+    await expect(rows.nth(1)).toContainText(reference!);
+    await expect(rows.nth(1)).toContainText("Synced");
+
+    await page.getByRole("link", { name: "By work item" }).click();
+    await expect(page).toHaveURL(/view=objects/);
+    await expect(page.getByRole("table", { name: "Deliveries by work item" })).toBeVisible();
+    await page.getByRole("link", { name: "Clear filters" }).first().click();
+    const objects = page.getByRole("table", { name: "Deliveries by work item" });
+    await expect(objects.getByRole("row")).not.toHaveCount(1);
+    await objects
+      .getByRole("link", { name: /timeline$/ })
+      .first()
+      .click();
+    await expect(page).toHaveURL(/\/work-items\/\d+/);
+    await expect(timelineOf(page)).toBeVisible();
+  });
+
+  test("a technician cannot open the explorer", async ({ browser }) => {
+    const page = await newPage(browser, "technician");
+    await page.goto("/syncs");
+    await expect(page).toHaveURL(/forbidden/);
+  });
+});
