@@ -33,6 +33,19 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        resolve: { alias },
+        test: {
+          // Heavy fault injection (child processes killed and restarted, a real PostgreSQL restarted).
+          name: "faults",
+          globalSetup: ["tests/support/global-setup.ts"],
+          include: ["tests/faults/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 400_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

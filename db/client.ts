@@ -43,7 +43,10 @@ export function openDatabase(options: OpenOptions): DbHandle {
 export function optionsFromEnv(source: NodeJS.ProcessEnv = process.env): OpenOptions {
   const url = source.DATABASE_URL?.trim();
   if (url) return { driver: "postgres", url, max: Number(source.DATABASE_POOL_SIZE ?? 10) };
-  return { driver: "pglite", dataDir: path.resolve(/*turbopackIgnore: true*/ source.PGLITE_DIR ?? ".data/pglite") };
+  return {
+    driver: "pglite",
+    dataDir: path.resolve(/*turbopackIgnore: true*/ source.PGLITE_DIR ?? ".data/pglite"),
+  };
 }
 
 const globalForDb = globalThis as unknown as { fixedServiceDb?: DbHandle };

@@ -39,7 +39,15 @@ export interface EngineOptions {
   retryIntervalMs?: number;
   signingKey?: string;
   requestTimeoutMs?: number;
+  /**
+   * Most SDK calls in flight at once (over all runs); more wait in FIFO order. Without a cap a burst
+   * opens one request per queued step at once, and the app's database pool and event loop serve them
+   * all slowly instead of a few quickly (its own page and API requests wait behind them).
+   */
+  maxInFlight?: number;
 }
+
+export const DEFAULT_MAX_IN_FLIGHT = 64;
 
 export class CheckpointConflict extends Error {}
 
@@ -55,6 +63,8 @@ export class Engine {
   private readonly runsByEvent = new Map<string, Set<string>>();
   private readonly waitingRuns = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Jobs that were due while `maxInFlight` calls were running, oldest first (job keys). */
+  private readonly overflow: string[] = [];
   private closed = false;
   private readonly abort = new AbortController();
 
@@ -279,6 +289,11 @@ export class Engine {
     const run = this.store.runs.get(runId);
     const job = run?.jobs.find((j) => j.qi === qi);
     if (!run || !job || !isActive(run)) return true;
+    if (this.inFlight.size >= (this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)) {
+      // Kept out of the scheduler's blocked set: that set is re-pumped whole on every completion.
+      this.overflow.push(jobKey(runId, qi));
+      return true;
+    }
     const slots = parseSlots(run.concurrencyKeys);
     if (!this.concurrency.tryAcquire(slots)) return false;
     const task = this.execute(run, job)
@@ -286,10 +301,21 @@ export class Engine {
       .finally(() => {
         this.concurrency.release(slots);
         this.inFlight.delete(qi);
+        this.drainOverflow();
         this.scheduler.unblock();
       });
     this.inFlight.set(qi, task);
     return true;
+  }
+
+  /** Starts waiting jobs while there is room; a job still blocked by its concurrency key goes back to the scheduler. */
+  private drainOverflow(): void {
+    const max = this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    while (!this.closed && this.overflow.length > 0 && this.inFlight.size < max) {
+      const key = this.overflow.shift()!;
+      const [, runId, qi] = key.split("|");
+      if (!this.dispatch(runId, qi)) this.scheduler.schedule(key, Date.now());
+    }
   }
 
   private async execute(run: Run, job: CallJob): Promise<void> {

@@ -10,6 +10,7 @@ const { values } = parseArgs({
     "data-dir": { type: "string" },
     "retry-interval": { type: "string" },
     "sdk-url": { type: "string", multiple: true },
+    "max-in-flight": { type: "string" },
   },
 });
 
@@ -26,6 +27,7 @@ const server = await startEngine({
   signingKey: env.INNGEST_SIGNING_KEY || undefined,
   sdkUrls,
   logger: log,
+  maxInFlight: Number(values["max-in-flight"] ?? env.ENGINE_MAX_IN_FLIGHT ?? 0) || undefined,
 });
 
 let stopping = false;

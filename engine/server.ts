@@ -21,6 +21,8 @@ export interface EngineServerOptions {
   sdkUrls?: string[];
   logger?: Logger;
   syncRetryMs?: number;
+  /** Most SDK calls in flight at once (default DEFAULT_MAX_IN_FLIGHT). */
+  maxInFlight?: number;
 }
 
 export interface EngineServer {
@@ -112,11 +114,13 @@ export function runDetail(run: Run) {
 export async function startEngine(options: EngineServerOptions): Promise<EngineServer> {
   const log = options.logger ?? createLogger();
   const store = new Store(options.dataDir);
+  store.log = (error) => log.error({ err: error }, "journal compaction failed; the journal keeps growing");
   const engine = new Engine({
     store,
     log,
     retryIntervalMs: options.retryIntervalMs,
     signingKey: options.signingKey,
+    maxInFlight: options.maxInFlight,
   });
   engine.recover();
   const signingKey = options.signingKey;

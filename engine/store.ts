@@ -43,6 +43,10 @@ export class Store {
   private pending: JournalRecord[] = [];
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushScheduled = false;
+  /** An async write + fsync is in flight; the next batch waits for it (journal lines stay in order). */
+  private writing = false;
+  /** Where a failed compaction is reported (the journal stays valid; it is only bigger). */
+  log?: (error: unknown) => void;
   private closed = false;
 
   constructor(readonly dir: string) {
@@ -80,43 +84,98 @@ export class Store {
     this.dirtyRuns.add(run.id);
   }
 
-  /** Resolves once everything recorded so far is on disk. Concurrent callers share one fsync. */
+  /**
+   * Resolves once everything recorded so far is on disk. Concurrent callers share one fsync, and the
+   * write + fsync run off the event loop: while one batch syncs, the next one gathers.
+   */
   flush(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.writeBatch());
-      }
+      this.scheduleWrite();
     });
   }
 
   close(): void {
     if (this.closed) return;
-    this.writeBatch();
+    // An async batch already handed to the kernel completes on its own; this writes what is left.
+    this.writeBatchSync();
     this.closed = true;
     fs.closeSync(this.fd);
   }
 
+  private scheduleWrite(): void {
+    if (this.flushScheduled || this.writing) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.writeBatch());
+  }
+
+  /** Takes everything recorded so far as one block of journal lines. */
+  private takeBatch(): string {
+    const records = this.pending;
+    this.pending = [];
+    for (const id of this.dirtyRuns) {
+      const run = this.runs.get(id);
+      if (run) records.push({ t: "run", run });
+    }
+    this.dirtyRuns.clear();
+    return records.length > 0 ? `${records.map((r) => JSON.stringify(r)).join("\n")}\n` : "";
+  }
+
   private writeBatch(): void {
     this.flushScheduled = false;
+    if (this.closed) {
+      for (const w of this.waiters.splice(0)) w.resolve();
+      return;
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    let text: string;
+    try {
+      text = this.takeBatch();
+    } catch (error) {
+      for (const w of waiters) w.reject(error);
+      return;
+    }
+    if (!text) {
+      for (const w of waiters) w.resolve();
+      return;
+    }
+    this.writing = true;
+    const buffer = Buffer.from(text);
+    const done = (error: Error | null) => {
+      this.writing = false;
+      if (error) for (const w of waiters) w.reject(error);
+      else {
+        this.journalBytes += buffer.length;
+        try {
+          if (this.journalBytes > COMPACT_BYTES && !this.closed) this.compact();
+        } catch (compactError) {
+          this.log?.(compactError);
+        }
+        for (const w of waiters) w.resolve();
+      }
+      if (this.waiters.length > 0) this.scheduleWrite();
+    };
+    const writeFrom = (offset: number) => {
+      fs.write(this.fd, buffer, offset, buffer.length - offset, null, (error, written) => {
+        if (error) return done(error);
+        if (offset + written < buffer.length) return writeFrom(offset + written);
+        fs.fsync(this.fd, (syncError) => done(syncError));
+      });
+    };
+    writeFrom(0);
+  }
+
+  private writeBatchSync(): void {
     const waiters = this.waiters;
     this.waiters = [];
     try {
-      const records = this.pending;
-      this.pending = [];
-      for (const id of this.dirtyRuns) {
-        const run = this.runs.get(id);
-        if (run) records.push({ t: "run", run });
-      }
-      this.dirtyRuns.clear();
-      if (records.length > 0 && !this.closed) {
-        const text = `${records.map((r) => JSON.stringify(r)).join("\n")}\n`;
+      const text = this.takeBatch();
+      if (text && !this.closed) {
         fs.writeSync(this.fd, text);
         fs.fsyncSync(this.fd);
         this.journalBytes += Buffer.byteLength(text);
-        if (this.journalBytes > COMPACT_BYTES) this.compact();
       }
       for (const w of waiters) w.resolve();
     } catch (error) {

@@ -53,7 +53,14 @@ export async function sendChangeEvents(db: Db, events: ChangeEventWithReference[
  */
 export async function dispatchChangeEvents(events: ChangeEvent[], db: Db = getDb()): Promise<void> {
   if (events.length === 0) return;
-  const task = () => dispatchNow(events, db);
+  const task = () =>
+    dispatchNow(events, db).catch((error) => {
+      // The save is committed; the outbox cron sends what this could not.
+      logger.warn(
+        { err: errorMessage(error), changeEventIds: events.map((e) => e.id) },
+        "Dispatch after commit failed",
+      );
+    });
   try {
     after(task);
   } catch {

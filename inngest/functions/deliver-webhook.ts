@@ -47,7 +47,10 @@ export const deliverWebhookFunction = inngest.createFunction(
   async ({ event, step }) => {
     const { syncId, trigger } = event.data;
     const result = await step.run("post-webhook", () => attemptDelivery(getDb(), syncId, trigger));
-    if (result.outcome === "synced") {
+    // "already-settled" too: a crash between the POST and its checkpoint re-runs the step, which then
+    // finds the sync settled; without this the next delivery of that object would wait for the
+    // stuck-sync cron (hours). Release event ids are per pair, so releasing twice sends nothing new.
+    if (result.outcome === "synced" || result.outcome === "already-settled") {
       await step.run("release-next", () => releaseNext(syncId));
     }
     return result;

@@ -1,0 +1,84 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { dispatchChangeEvents } from "@/inngest/dispatch";
+import {
+  getCurrentUser,
+  hasRole,
+  type Role,
+  roleRefusedMessage,
+  type SessionUser,
+  SIGNED_OUT_MESSAGE,
+} from "@/lib/auth/guard";
+import { logger } from "@/lib/logger";
+
+/**
+ * The small JSON API (`/api/v1/**`): the same validation, queries, session guard and after-commit
+ * dispatch as the server actions, for clients that are not the browser (scripts, the benchmark).
+ * Errors are `{ error, fieldErrors? }` with 400 (unreadable body), 401, 403, 404, 409, 422.
+ */
+
+export type ApiError = { error: string; fieldErrors?: Record<string, string[]>; [extra: string]: unknown };
+
+export function apiError(status: number, error: string, extra: Omit<ApiError, "error"> = {}) {
+  return NextResponse.json({ error, ...extra }, { status });
+}
+
+/** Resolves the session's user and checks the role; an error response when either fails. */
+export async function authorize(role: Role): Promise<SessionUser | NextResponse> {
+  const user = await getCurrentUser();
+  if (!user) return apiError(401, SIGNED_OUT_MESSAGE);
+  if (!hasRole(user, role)) return apiError(403, roleRefusedMessage(user.role));
+  return user;
+}
+
+/** Reads a JSON object body: 415 unless sent as JSON (no cross-site form can), 400 when it is not an object. */
+export async function readJsonObject(request: Request): Promise<Record<string, unknown> | NextResponse> {
+  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
+    return apiError(415, "Send the body as application/json");
+  }
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return apiError(400, "The request body must be JSON");
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    return apiError(400, "The request body must be a JSON object");
+  }
+  return body as Record<string, unknown>;
+}
+
+/** 422 with zod's field errors. */
+export function invalidInput(error: z.ZodError) {
+  const { formErrors, fieldErrors } = z.flattenError(error);
+  return apiError(422, formErrors.length ? formErrors.join(" ") : "Invalid input", {
+    fieldErrors: fieldErrors as Record<string, string[]>,
+  });
+}
+
+/** Server-Timing lets a client (the benchmark) read the server-side duration of the request. */
+export function withTiming<T extends NextResponse>(response: T, startedAt: number): T {
+  response.headers.set("server-timing", `app;dur=${(performance.now() - startedAt).toFixed(1)}`);
+  return response;
+}
+
+export function unexpected(error: unknown, context: Record<string, unknown>) {
+  logger.error({ err: error, ...context }, "JSON API request failed");
+  return apiError(500, "Something went wrong on our side. It has been logged; please try again.");
+}
+
+/**
+ * After commit the save has happened: a failing send (e.g. the database went away for the reference
+ * lookup) must not turn it into an error for the client. The events stay undispatched and the outbox
+ * function sends them.
+ */
+export async function dispatchAfterCommit(events: Parameters<typeof dispatchChangeEvents>[0]): Promise<void> {
+  try {
+    await dispatchChangeEvents(events);
+  } catch (error) {
+    logger.warn(
+      { err: error, changeEventIds: events.map((e) => e.id) },
+      "Saved, but could not send its change events now; the outbox will",
+    );
+  }
+}
