@@ -46,13 +46,13 @@ export const deliverWebhookFunction = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { syncId, trigger } = event.data;
-    const result = await step.run("post-webhook", () => attemptDelivery(getDb(), syncId, trigger));
-    // "already-settled" too: a crash between the POST and its checkpoint re-runs the step, which then
-    // finds the sync settled; without this the next delivery of that object would wait for the
-    // stuck-sync cron (hours). Release event ids are per pair, so releasing twice sends nothing new.
-    if (result.outcome === "synced" || result.outcome === "already-settled") {
-      await step.run("release-next", () => releaseNext(syncId));
-    }
-    return result;
+    // One step, so one report to the engine per try. Releasing inside it is safe: if the release
+    // fails, the retried step finds the sync settled (no second POST) and releases again. The
+    // "already-settled" case also covers a crash between the POST and its report.
+    return step.run("post-webhook", async () => {
+      const result = await attemptDelivery(getDb(), syncId, trigger);
+      if (result.outcome === "synced" || result.outcome === "already-settled") await releaseNext(syncId);
+      return result;
+    });
   },
 );
