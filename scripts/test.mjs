@@ -38,6 +38,10 @@ if (want("vitest")) {
   run("vitest", node, [
     "node_modules/vitest/vitest.mjs",
     "run",
+    // The fault suite (npm run test:faults) kills and restarts processes for minutes; it runs on its own.
+    "--project=unit",
+    "--project=integration",
+    "--project=engine",
     "--reporter=default",
     "--reporter=json",
     `--outputFile.json=${out}`,

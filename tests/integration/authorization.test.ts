@@ -52,9 +52,26 @@ async function call<T>(
   }
 }
 
+// One engine for the file: the SDK client reads INNGEST_BASE_URL once, when it is first imported.
+let engine: EngineServer;
+beforeAll(async () => {
+  // A real engine with no app synced: events are accepted and stored, no run changes the database.
+  engine = await startEngine({
+    port: 0,
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "fs-authz-engine-")),
+    logger: pino({ level: "silent" }),
+  });
+  process.env.INNGEST_DEV = "1";
+  process.env.INNGEST_BASE_URL = engine.url;
+  process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
+  (await import("@/lib/env")).resetEnvCache();
+});
+afterAll(async () => {
+  await engine?.close();
+});
+
 describe.each(DRIVERS)("every server action checks the role on %s", (driver) => {
   let t: TestDb;
-  let engine: EngineServer;
   let receiver: TestReceiver;
   let users: Record<Role, SessionUser>;
   let actions: Awaited<ReturnType<typeof loadActions>>;
@@ -87,16 +104,6 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
   beforeAll(async () => {
     t = await createTestDb(driver);
     setDbHandle(t);
-    // A real engine with no app synced: events are accepted and stored, no run changes the database.
-    engine = await startEngine({
-      port: 0,
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "fs-authz-engine-")),
-      logger: pino({ level: "silent" }),
-    });
-    process.env.INNGEST_DEV = "1";
-    process.env.INNGEST_BASE_URL = engine.url;
-    process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
-    (await import("@/lib/env")).resetEnvCache();
     receiver = await startReceiver();
     const seeded: SeededUser[] = await seedDemoUsers(t.db);
     const byRole = (role: Role) => seeded.find((u) => u.role === role)!;
@@ -106,7 +113,6 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
   afterAll(async () => {
     setDbHandle(undefined);
     await receiver?.close();
-    await engine?.close();
     await t?.close();
   });
 
