@@ -11,6 +11,7 @@ import { type ChangeEvent, workItems } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import { buildWebhookBody } from "@/lib/webhooks";
 import { inngest } from "../client";
+import { describeSubject } from "../dispatch";
 import {
   deliveryRequested,
   taskCreated,
@@ -19,8 +20,6 @@ import {
   workItemStatusChanged,
   workItemUpdated,
 } from "../events";
-
-const SUBJECT_LABEL = { workitem: "WorkItem", task: "Task" } as const;
 
 function toJson(value: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
@@ -67,7 +66,7 @@ export const fanOutChangeEvent = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { changeEventId, eventType, reference, subjectType, subjectId } = event.data;
-    const label = `${SUBJECT_LABEL[subjectType]} ${subjectType === "workitem" ? reference : `${subjectId} (${reference})`}`;
+    const label = describeSubject(event.data);
 
     const plans = await step.run("create-syncs", async () => {
       const db = getDb();
