@@ -135,6 +135,8 @@ test.describe("work items", () => {
     await page.getByRole("button", { name: "Save", exact: true }).click();
     const task = page.getByRole("checkbox", { name: "Order OEM screen" });
     await expect(task).toBeVisible();
+    // The rename's round trip (action result + refreshed page) is over once it confirms.
+    await expect(page.getByText("Task saved")).toBeVisible();
 
     await task.check();
     await expect(task).toBeChecked();
