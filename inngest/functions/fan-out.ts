@@ -11,7 +11,6 @@ import { type ChangeEvent, workItems } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import { buildWebhookBody } from "@/lib/webhooks";
 import { inngest } from "../client";
-import { describeSubject } from "../dispatch";
 import {
   deliveryRequested,
   taskCreated,
@@ -20,6 +19,8 @@ import {
   workItemStatusChanged,
   workItemUpdated,
 } from "../events";
+
+const SUBJECT_LABEL = { workitem: "WorkItem", task: "Task" } as const;
 
 function toJson(value: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
@@ -66,7 +67,7 @@ export const fanOutChangeEvent = inngest.createFunction(
   },
   async ({ event, step }) => {
     const { changeEventId, eventType, reference, subjectType, subjectId } = event.data;
-    const label = describeSubject(event.data);
+    const label = `${SUBJECT_LABEL[subjectType]} ${subjectType === "workitem" ? reference : `${subjectId} (${reference})`}`;
 
     const plans = await step.run("create-syncs", async () => {
       const db = getDb();
