@@ -21,6 +21,7 @@ import type {
   FunctionConfig,
   MemoEntry,
   Pause,
+  PendingBatch,
   Run,
   StepRecord,
 } from "./types";
@@ -62,6 +63,8 @@ export class Engine {
   private readonly throttle = new Throttle();
   private readonly runsByEvent = new Map<string, Set<string>>();
   private readonly waitingRuns = new Set<string>();
+  /** Open batch per function + batch key value → batch id (the batches live in the store). */
+  private readonly openBatches = new Map<string, string>();
   private readonly inFlight = new Map<string, Promise<void>>();
   /** Jobs that were due while `maxInFlight` calls were running, oldest first (job keys). */
   private readonly overflow: string[] = [];
@@ -83,6 +86,11 @@ export class Engine {
       for (const pause of run.pauses) this.armPause(run, pause);
     }
     for (const app of this.store.apps.values()) this.armCrons(app);
+    // Partly filled batches: the timeout still counts from the first event; if it passed, they start now.
+    for (const batch of this.store.batches.values()) {
+      this.openBatches.set(batchSlot(batch.functionId, batch.key), batch.id);
+      this.scheduler.schedule(batchKey(batch.id), batch.flushAt);
+    }
   }
 
   async close(): Promise<void> {
@@ -173,8 +181,104 @@ export class Engine {
         this.store.putEventKey(dedupeKey, now + DAY_MS);
       }
       this.resumeWaits(event);
-      for (const match of matchEvent(this.store.apps.values(), event)) this.createRun(match, event);
+      for (const match of matchEvent(this.store.apps.values(), event)) {
+        if (isBatched(match)) this.addToBatch(match, event);
+        else this.createRun(match, event);
+      }
     }
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  /**
+   * `batchEvents`: adds the event to the open batch of its function and key value (opening one, with
+   * its timeout, if there is none) and starts the run once the batch holds `maxSize` events.
+   */
+  private addToBatch(match: TriggerMatch, event: EngineEvent): void {
+    const { app, fn } = match;
+    const config = fn.batchEvents!;
+    const scope = { event: eventPayload(event) };
+    let key = "";
+    try {
+      if (config.if && !compile(config.if).test(scope)) {
+        // Not eligible for batching: a run of its own, at once (as Inngest).
+        this.createRun(match, event);
+        return;
+      }
+      if (config.key) key = evaluateKey(config.key, scope);
+    } catch (error) {
+      this.createRun({ ...match, error: (error as Error).message }, event);
+      return;
+    }
+    const slot = batchSlot(fn.id, key);
+    let batch = this.store.batches.get(this.openBatches.get(slot) ?? "");
+    if (!batch) {
+      const createdAt = event.receivedAt;
+      batch = {
+        id: ulid(createdAt),
+        appId: app.id,
+        functionId: fn.id,
+        key,
+        eventIds: [],
+        createdAt,
+        flushAt: createdAt + parseDuration(config.timeout),
+      };
+      this.openBatches.set(slot, batch.id);
+      this.scheduler.schedule(batchKey(batch.id), batch.flushAt);
+    }
+    batch.eventIds.push(event.internalId);
+    this.store.touchBatch(batch);
+    if (batch.eventIds.length >= config.maxSize) this.flushBatch(batch, "full");
+  }
+
+  private batchDue(batchId: string): void {
+    const batch = this.store.batches.get(batchId);
+    if (!batch) return;
+    this.flushBatch(batch, "timeout");
+    void this.store.flush().catch((error) => this.log.error({ err: error }, "journal write failed"));
+  }
+
+  /** Starts the batch's run (event = first event, events = all) and closes the batch. */
+  private flushBatch(batch: PendingBatch, reason: "full" | "timeout"): void {
+    this.scheduler.cancel(batchKey(batch.id));
+    const slot = batchSlot(batch.functionId, batch.key);
+    if (this.openBatches.get(slot) === batch.id) this.openBatches.delete(slot);
+    this.store.deleteBatch(batch.id);
+    const events = batch.eventIds.map((id) => this.store.events.get(id)).filter((e) => e !== undefined);
+    if (events.length === 0) {
+      this.log.error(
+        { functionId: batch.functionId, batchId: batch.id },
+        "batch has no stored events; no run",
+      );
+      return;
+    }
+    const match: TriggerMatch = findFunction(this.store.apps.values(), batch.functionId) ?? {
+      app: { id: batch.appId, url: "", functions: [], syncedAt: 0 },
+      fn: { id: batch.functionId, triggers: [], steps: {} },
+      error: `function ${batch.functionId} is no longer synced`,
+    };
+    const run = this.createRun(match, events[0], undefined, {
+      id: batch.id,
+      eventIds: events.map((e) => e.internalId),
+    });
+    this.log.info(
+      {
+        functionId: batch.functionId,
+        batchId: batch.id,
+        runId: run?.id,
+        size: events.length,
+        reason,
+        ...(batch.key ? { batchKey: batch.key } : {}),
+      },
+      "batch flushed",
+    );
+  }
+
+  /** The events a run was started with: the whole batch for a batched run, else its one event. */
+  runEvents(run: Run): EngineEvent[] {
+    if (!run.batchEventIds) return [run.event];
+    const events = run.batchEventIds.map((id) => this.store.events.get(id)).filter((e) => e !== undefined);
+    return events.length > 0 ? events : [run.event];
   }
 
   private internalEvent(name: string, data: Record<string, unknown>, id?: string): EngineEvent {
@@ -186,7 +290,12 @@ export class Engine {
 
   // ---------------------------------------------------------------- runs
 
-  private createRun(match: TriggerMatch, event: EngineEvent, invokedBy?: Run["invokedBy"]): Run | undefined {
+  private createRun(
+    match: TriggerMatch,
+    event: EngineEvent,
+    invokedBy?: Run["invokedBy"],
+    batch?: { id: string; eventIds: string[] },
+  ): Run | undefined {
     const { app, fn } = match;
     const now = Date.now();
     const scope = { event: eventPayload(event) };
@@ -231,10 +340,15 @@ export class Engine {
       jobSeq: 0,
       invokedBy,
       concurrencyKeys: slots.map((s) => `${s.limit}|${s.key}`),
+      ...(batch ? { batchId: batch.id, batchEventIds: batch.eventIds } : {}),
     };
     this.store.touchRun(run);
     this.indexRun(run);
-    this.transition(run, "queued", { eventName: event.name, startAt });
+    this.transition(run, "queued", {
+      eventName: event.name,
+      startAt,
+      ...(batch ? { batchId: batch.id, batchSize: batch.eventIds.length } : {}),
+    });
     if (problems.length > 0) {
       this.log.error(
         { runId: run.id, functionId: fn.id, problems },
@@ -248,12 +362,14 @@ export class Engine {
   }
 
   private indexRun(run: Run): void {
-    let set = this.runsByEvent.get(run.eventId);
-    if (!set) {
-      set = new Set();
-      this.runsByEvent.set(run.eventId, set);
+    for (const eventId of run.batchEventIds ?? [run.eventId]) {
+      let set = this.runsByEvent.get(eventId);
+      if (!set) {
+        set = new Set();
+        this.runsByEvent.set(eventId, set);
+      }
+      set.add(run.id);
     }
-    set.add(run.id);
     if (isActive(run) && run.pauses.some((p) => p.kind === "wait")) this.waitingRuns.add(run.id);
   }
 
@@ -282,6 +398,7 @@ export class Engine {
     if (kind === "job") return this.dispatch(a, b);
     if (kind === "pause") this.pauseExpired(a, b);
     if (kind === "cron") this.fireCron(a, b, Number(key.split("|")[3]));
+    if (kind === "batch") this.batchDue(a);
     return true;
   }
 
@@ -337,11 +454,12 @@ export class Engine {
     const startedAt = Date.now();
     const url = new URL(target.fn.steps.step.runtime.url);
     url.searchParams.set("stepId", job.stepId);
-    const payload = eventPayload(run.event);
+    // A batched run gets all its events on every call (retries and later steps included).
+    const events = this.runEvents(run).map(eventPayload);
     const body = {
       version: 2,
-      event: payload,
-      events: [payload],
+      event: events[0],
+      events,
       steps: run.memo,
       ctx: {
         run_id: run.id,
@@ -772,6 +890,12 @@ function maxAttempts(fn: FunctionConfig): number {
   return (typeof retries === "number" ? retries : DEFAULT_RETRIES) + 1;
 }
 
+/** Batched unless the configuration is unsupported (such a run fails loudly at once instead). */
+function isBatched(match: TriggerMatch): boolean {
+  const config = match.fn.batchEvents;
+  return !!config && !match.error && unsupportedOptions(match.fn).length === 0;
+}
+
 function addOnce(list: string[], id: string): void {
   if (!list.includes(id)) list.push(id);
 }
@@ -792,3 +916,5 @@ function summarize(error: unknown): unknown {
 const jobKey = (runId: string, qi: string) => `job|${runId}|${qi}`;
 const pauseKey = (runId: string, stepId: string) => `pause|${runId}|${stepId}`;
 const cronKey = (appId: string, fnId: string, index: number) => `cron|${appId}|${fnId}|${index}`;
+const batchKey = (batchId: string) => `batch|${batchId}`;
+const batchSlot = (fnId: string, key: string) => `${fnId}\u0000${key}`;

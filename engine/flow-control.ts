@@ -3,15 +3,7 @@ import { parseDuration } from "./duration";
 import type { ConcurrencyConfig, FunctionConfig } from "./types";
 
 /** Function options the engine does not implement; a run of such a function fails loudly. */
-const UNSUPPORTED_OPTIONS = [
-  "debounce",
-  "rateLimit",
-  "batchEvents",
-  "priority",
-  "cancel",
-  "singleton",
-  "timeouts",
-] as const;
+const UNSUPPORTED_OPTIONS = ["debounce", "rateLimit", "priority", "cancel", "singleton", "timeouts"] as const;
 
 const KNOWN_OPTIONS = new Set([
   "id",
@@ -21,8 +13,12 @@ const KNOWN_OPTIONS = new Set([
   "concurrency",
   "throttle",
   "idempotency",
+  "batchEvents",
   ...UNSUPPORTED_OPTIONS,
 ]);
+
+/** Options Inngest refuses next to `batchEvents` (function config validation and batching docs). */
+const NOT_WITH_BATCHING = ["idempotency", "rateLimit", "cancel", "priority", "debounce"] as const;
 
 /** Problems that make a function unrunnable here; empty when the function is supported. */
 export function unsupportedOptions(fn: FunctionConfig): string[] {
@@ -45,6 +41,39 @@ export function unsupportedOptions(fn: FunctionConfig): string[] {
     } catch (error) {
       problems.push((error as Error).message);
     }
+  }
+  if (fn.batchEvents !== undefined && fn.batchEvents !== null) problems.push(...batchProblems(fn));
+  return problems;
+}
+
+function batchProblems(fn: FunctionConfig): string[] {
+  const problems: string[] = [];
+  const batch = fn.batchEvents as unknown;
+  if (typeof batch !== "object" || batch === null || Array.isArray(batch))
+    return ['function option "batchEvents" must be an object'];
+  const { maxSize, timeout, key, if: condition } = batch as Record<string, unknown>;
+  if (typeof maxSize !== "number" || !Number.isInteger(maxSize) || maxSize < 1)
+    problems.push(`batchEvents.maxSize must be a positive integer (got ${JSON.stringify(maxSize)})`);
+  if (typeof timeout !== "string") problems.push("batchEvents.timeout must be a duration string");
+  else {
+    try {
+      parseDuration(timeout);
+    } catch (error) {
+      problems.push(`batchEvents.timeout: ${(error as Error).message}`);
+    }
+  }
+  for (const [name, expression] of [
+    ["key", key],
+    ["if", condition],
+  ] as const) {
+    if (expression === undefined || expression === null) continue;
+    if (typeof expression !== "string") problems.push(`batchEvents.${name} must be an expression string`);
+    else tryCompile(expression, problems);
+  }
+  for (const option of NOT_WITH_BATCHING) {
+    const value = fn[option];
+    if (value !== undefined && value !== null)
+      problems.push(`function option "batchEvents" cannot be combined with "${option}" (as in Inngest)`);
   }
   return problems;
 }

@@ -6,6 +6,7 @@ import { parseEvents } from "./events";
 import { createLogger, type Logger } from "./log";
 import { verifyBearer } from "./signing";
 import { Store } from "./store";
+import { eventPayload } from "./triggers";
 import type { Run } from "./types";
 import { renderHome } from "./ui";
 
@@ -91,6 +92,7 @@ export function runSummary(run: Run) {
     output: run.output ?? null,
     error: run.error ?? null,
     event_id: run.eventId,
+    batch_id: run.batchId ?? null,
     run_started_at: iso(run.createdAt),
     started_at: iso(run.startedAt ?? run.createdAt),
     ended_at: iso(run.endedAt),
@@ -271,7 +273,7 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
         requireSdkAuth(req);
         const run = store.runs.get(decodeURIComponent(m[1]));
         return run
-          ? [200, [run.event.data ? { ...run.event, id: run.event.id ?? run.event.internalId } : {}]]
+          ? [200, engine.runEvents(run).map(eventPayload)]
           : [404, { error: "run not found", status: 404 }];
       },
     ],

@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { AppRecord, EngineEvent, Run } from "./types";
+import type { AppRecord, EngineEvent, PendingBatch, Run } from "./types";
 
 /**
  * Durable state: an in-memory model backed by an append-only JSONL journal (fsync'd before callers
  * are answered) and a snapshot written atomically (tmp + rename) when the journal grows. Every record
- * is a full upsert, so replaying the journal over a newer snapshot is harmless.
+ * is a full upsert (or a delete), so replaying the journal over a newer snapshot is harmless.
  */
 
 type JournalRecord =
@@ -13,7 +13,9 @@ type JournalRecord =
   | { t: "run"; run: Run }
   | { t: "app"; app: AppRecord }
   | { t: "idem"; key: string; expiresAt: number }
-  | { t: "eventKey"; key: string; expiresAt: number };
+  | { t: "eventKey"; key: string; expiresAt: number }
+  | { t: "batch"; batch: PendingBatch }
+  | { t: "batchDone"; id: string };
 
 interface Snapshot {
   events: EngineEvent[];
@@ -21,6 +23,8 @@ interface Snapshot {
   apps: AppRecord[];
   idempotency: [string, number][];
   eventKeys: [string, number][];
+  /** Absent in snapshots written before batching existed. */
+  batches?: PendingBatch[];
 }
 
 const RETENTION_MS = 7 * 86_400_000;
@@ -34,12 +38,17 @@ export class Store {
   readonly idempotency = new Map<string, number>();
   /** User-supplied event ids → expiry (24 h dedupe). */
   readonly eventKeys = new Map<string, number>();
+  /** Partly filled `batchEvents` batches by batch id. */
+  readonly batches = new Map<string, PendingBatch>();
 
   private readonly journalPath: string;
   private readonly snapshotPath: string;
   private fd: number;
   private journalBytes = 0;
   private dirtyRuns = new Set<string>();
+  private dirtyBatches = new Set<string>();
+  /** Batches that became runs; journaled after the runs so a torn write cannot lose both. */
+  private doneBatches: string[] = [];
   private pending: JournalRecord[] = [];
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private flushScheduled = false;
@@ -84,6 +93,19 @@ export class Store {
     this.dirtyRuns.add(run.id);
   }
 
+  /** Marks a pending batch changed (an event was added); serialised once per flush. */
+  touchBatch(batch: PendingBatch): void {
+    this.batches.set(batch.id, batch);
+    this.dirtyBatches.add(batch.id);
+  }
+
+  /** Drops a pending batch that has started its run (the run carries `batchId`). */
+  deleteBatch(id: string): void {
+    this.batches.delete(id);
+    this.dirtyBatches.delete(id);
+    this.doneBatches.push(id);
+  }
+
   /**
    * Resolves once everything recorded so far is on disk. Concurrent callers share one fsync, and the
    * write + fsync run off the event loop: while one batch syncs, the next one gathers.
@@ -119,6 +141,13 @@ export class Store {
       if (run) records.push({ t: "run", run });
     }
     this.dirtyRuns.clear();
+    for (const id of this.dirtyBatches) {
+      const batch = this.batches.get(id);
+      if (batch) records.push({ t: "batch", batch });
+    }
+    this.dirtyBatches.clear();
+    for (const id of this.doneBatches) records.push({ t: "batchDone", id });
+    this.doneBatches = [];
     return records.length > 0 ? `${records.map((r) => JSON.stringify(r)).join("\n")}\n` : "";
   }
 
@@ -200,6 +229,12 @@ export class Store {
       case "eventKey":
         this.eventKeys.set(record.key, record.expiresAt);
         break;
+      case "batch":
+        this.batches.set(record.batch.id, record.batch);
+        break;
+      case "batchDone":
+        this.batches.delete(record.id);
+        break;
     }
   }
 
@@ -211,6 +246,7 @@ export class Store {
       for (const a of snap.apps) this.apps.set(a.id, a);
       for (const [k, v] of snap.idempotency) this.idempotency.set(k, v);
       for (const [k, v] of snap.eventKeys) this.eventKeys.set(k, v);
+      for (const b of snap.batches ?? []) this.batches.set(b.id, b);
     }
     if (fs.existsSync(this.journalPath)) {
       const lines = fs.readFileSync(this.journalPath, "utf8").split("\n");
@@ -223,6 +259,8 @@ export class Store {
         }
       }
     }
+    // A batch whose run is on disk has been consumed, whatever the order its records reached the disk in.
+    for (const run of this.runs.values()) if (run.batchId) this.batches.delete(run.batchId);
   }
 
   /** Writes a fresh snapshot (dropping expired data) and truncates the journal. */
@@ -233,8 +271,12 @@ export class Store {
     for (const [id, run] of this.runs) {
       const terminal = run.status !== "Running" && run.status !== "Queued";
       if (terminal && (run.endedAt ?? now) < now - RETENTION_MS) this.runs.delete(id);
-      else liveEvents.add(run.eventId);
+      else {
+        liveEvents.add(run.eventId);
+        for (const id of run.batchEventIds ?? []) liveEvents.add(id);
+      }
     }
+    for (const batch of this.batches.values()) for (const id of batch.eventIds) liveEvents.add(id);
     for (const [id, ev] of this.events) {
       if (ev.receivedAt < now - RETENTION_MS && !liveEvents.has(id)) this.events.delete(id);
     }
@@ -244,6 +286,7 @@ export class Store {
       apps: [...this.apps.values()],
       idempotency: [...this.idempotency],
       eventKeys: [...this.eventKeys],
+      batches: [...this.batches.values()],
     };
     const tmp = `${this.snapshotPath}.tmp`;
     const fd = fs.openSync(tmp, "w");

@@ -30,7 +30,34 @@ export interface FunctionConfig {
   concurrency?: ConcurrencyConfig | ConcurrencyConfig[] | number;
   throttle?: { limit: number; period: string; key?: string; burst?: number };
   idempotency?: string;
+  batchEvents?: BatchConfig;
   [option: string]: unknown;
+}
+
+/** `batchEvents` as the SDK registers it (the user's options, passed through unchanged). */
+export interface BatchConfig {
+  maxSize: number;
+  /** Duration string ("1s", "500ms"); measured from the first event of the batch. */
+  timeout: string;
+  /** Expression: one batch per distinct value. */
+  key?: string;
+  /** Expression: events for which it is false start a run of their own at once. */
+  if?: string;
+}
+
+/** Events collected for a batched function that have not started a run yet. */
+export interface PendingBatch {
+  id: string;
+  appId: string;
+  functionId: string;
+  /** Evaluated batch key ("" without `key`). */
+  key: string;
+  /** Internal ids of the events, in arrival order. */
+  eventIds: string[];
+  /** Arrival of the first event. */
+  createdAt: number;
+  /** `createdAt` + timeout: the batch starts then at the latest. */
+  flushAt: number;
 }
 
 export interface ConcurrencyConfig {
@@ -113,4 +140,7 @@ export interface Run {
   jobSeq: number;
   invokedBy?: { runId: string; stepId: string };
   concurrencyKeys: string[];
+  /** Set for a run started by `batchEvents`: the batch id and all its events (`event` is the first). */
+  batchId?: string;
+  batchEventIds?: string[];
 }
