@@ -2,11 +2,13 @@ import { NonRetriableError, RetryAfterError } from "inngest";
 import type { Agent } from "undici";
 import type { Db } from "@/db/client";
 import {
+  claimSync,
   type DeliveryContext,
   findOrderingBlocker,
   getDeliveryContext,
   pauseIntegration,
   recordAttempt,
+  releaseClaim,
 } from "@/db/queries/syncs";
 import type { AttemptTrigger, Integration } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -57,6 +59,8 @@ export type DeliveryOutcome =
   | { outcome: "already-settled"; status: string }
   | { outcome: "paused"; reason: string }
   | { outcome: "waiting"; blockedBy: { syncId: number | null; changeEventId: string | null } }
+  /** Another run is posting this sync right now; it settles it and releases what comes next. */
+  | { outcome: "in-flight" }
   | { outcome: "missing" };
 
 function subjectKey(ctx: DeliveryContext): string {
@@ -64,26 +68,37 @@ function subjectKey(ctx: DeliveryContext): string {
 }
 
 /**
- * One try of one sync. Records the attempt, then returns when the sync is settled or need not be
- * sent now, and throws when Inngest should retry (RetryAfterError honours the receiver's Retry-After,
- * NonRetriableError ends the run at once and onFailure marks the sync failed).
+ * One try of one sync by `claimant` (the Inngest run id: a retried step of the same run may take its
+ * own lease again, so a crash mid-POST does not strand the sync). Records the attempt, then returns
+ * when the sync is settled or need not be sent now, and throws when Inngest should retry
+ * (RetryAfterError honours the receiver's Retry-After, NonRetriableError ends the run at once and
+ * onFailure marks the sync failed).
  */
 export async function attemptDelivery(
   db: Db,
   syncId: number,
   trigger: AttemptTrigger,
+  claimant: string,
 ): Promise<DeliveryOutcome> {
+  const config = env();
+  const claimed = await claimSync(db, syncId, claimant, config.WEBHOOK_TIMEOUT_MS + 60_000);
   const ctx = await getDeliveryContext(db, syncId);
   if (!ctx) return { outcome: "missing" };
   const { sync, integration } = ctx;
   const log = logger.child({ syncId, integrationId: integration.id, workItemId: sync.workItemId });
   if (sync.status !== "pending") return { outcome: "already-settled", status: sync.status };
+  if (!claimed) {
+    log.debug(`Delivery of ${subjectKey(ctx)} to ${integration.name} is already under way elsewhere`);
+    return { outcome: "in-flight" };
+  }
   if (!integration.active) {
+    await releaseClaim(db, syncId, claimant);
     log.info(`Integration ${integration.name} is paused; ${subjectKey(ctx)} waits for a resume`);
     return { outcome: "paused", reason: integration.pausedReason ?? "paused" };
   }
   const blocker = await findOrderingBlocker(db, sync);
   if (blocker) {
+    await releaseClaim(db, syncId, claimant);
     log.info(
       { blockedBy: blocker },
       `Delivery of ${subjectKey(ctx)} revision ${sync.revision} to ${integration.name} waits for an older one`,
@@ -91,7 +106,6 @@ export async function attemptDelivery(
     return { outcome: "waiting", blockedBy: blocker };
   }
 
-  const config = env();
   const body = JSON.stringify(sync.payload);
   const attemptNumber = sync.attemptCount + 1;
   const headers = {

@@ -42,6 +42,8 @@ export const CHANGE_EVENTS = [
 export const deliveryRequestedData = z.object({
   syncId: z.number().int().positive(),
   trigger: z.enum(["automatic", "manual"]),
+  /** Not before this time (ISO 8601): the receiver's Retry-After from the fan-out's first try. */
+  notBefore: z.string().datetime().optional(),
 });
 export type DeliveryRequestedData = z.infer<typeof deliveryRequestedData>;
 
@@ -50,5 +52,10 @@ export const deliveryRequested = eventType("webhooks/delivery.requested", { sche
 
 /** Asks the outbox function to re-send undispatched change events now (it also runs every minute). */
 export const outboxFlushRequested = eventType("webhooks/outbox.flush_requested", {
+  schema: z.object({ reason: z.string().optional() }),
+});
+
+/** Asks the recovery function to look for lost fan-outs and deliveries now (it also runs every 5 minutes). */
+export const recoveryRequested = eventType("webhooks/recovery.requested", {
   schema: z.object({ reason: z.string().optional() }),
 });

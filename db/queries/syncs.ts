@@ -176,6 +176,34 @@ export async function findNextPendingSyncs(
   return rows.filter((r) => r.revision === lowest).map((r) => r.id);
 }
 
+/**
+ * Takes the lease on a pending sync for one try: true when `claimant` holds it now (it was free, had
+ * expired, or was already this claimant's: a retried step of the same run). False when the sync is
+ * not pending or another run is posting it right now.
+ */
+export async function claimSync(db: Db, syncId: number, claimant: string, leaseMs: number): Promise<boolean> {
+  const rows = await db
+    .update(integrationSyncs)
+    .set({ claimedBy: claimant, claimedUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
+    .where(
+      and(
+        eq(integrationSyncs.id, syncId),
+        eq(integrationSyncs.status, "pending"),
+        sql`(${integrationSyncs.claimedUntil} is null or ${integrationSyncs.claimedUntil} < now() or ${integrationSyncs.claimedBy} = ${claimant})`,
+      ),
+    )
+    .returning({ id: integrationSyncs.id });
+  return rows.length > 0;
+}
+
+/** Gives the lease back without a try (the sync waits behind an older one, or its integration is paused). */
+export async function releaseClaim(db: Db, syncId: number, claimant: string): Promise<void> {
+  await db
+    .update(integrationSyncs)
+    .set({ claimedBy: null, claimedUntil: null })
+    .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.claimedBy, claimant)));
+}
+
 export type AttemptRecord = {
   syncId: number;
   trigger: AttemptTrigger;
@@ -204,6 +232,8 @@ export async function recordAttempt(db: Db, attempt: AttemptRecord): Promise<num
         lastError: attempt.errorMessage,
         lastDurationMs: attempt.durationMs,
         updatedAt: sql`now()`,
+        claimedBy: null,
+        claimedUntil: null,
         ...(attempt.succeeded ? { status: "synced" as const, completedAt: sql`now()` } : {}),
       })
       .where(eq(integrationSyncs.id, attempt.syncId))
@@ -285,9 +315,15 @@ export async function listFailedSyncIdsSince(db: Db, integrationId: number, sinc
 }
 
 /** Pending syncs of active integrations with no activity for longer than any live run stays quiet. */
+/**
+ * Pending syncs whose run was lost, for the recovery cron: never tried although `neverTriedMinutes`
+ * old and not waiting behind an older pending delivery of the same integration and object (a request
+ * starts within seconds, so its run died before its first try), or quiet for `quietMinutes` (a live
+ * run records an attempt at least every ~2 h). Only active integrations: a paused one resumes itself.
+ */
 export async function listStuckSyncs(
   db: Db,
-  quietFor: { minutes: number },
+  { neverTriedMinutes, quietMinutes }: { neverTriedMinutes: number; quietMinutes: number },
   limit = 500,
 ): Promise<{ id: number; updatedAt: Date }[]> {
   return db
@@ -298,11 +334,57 @@ export async function listStuckSyncs(
       and(
         eq(integrationSyncs.status, "pending"),
         eq(integrations.active, true),
-        sql`${integrationSyncs.updatedAt} < now() - make_interval(mins => ${quietFor.minutes})`,
+        sql`(
+          ${integrationSyncs.updatedAt} < now() - make_interval(mins => ${quietMinutes})
+          or (
+            ${integrationSyncs.attemptCount} = 0
+            and ${integrationSyncs.createdAt} < now() - make_interval(mins => ${neverTriedMinutes})
+            and not exists (
+              select 1 from ${integrationSyncs} older
+              where older.integration_id = ${integrationSyncs.integrationId}
+                and older.content_type = ${integrationSyncs.contentType}
+                and older.object_id = ${integrationSyncs.objectId}
+                and older.revision < ${integrationSyncs.revision}
+                and older.status = 'pending'
+            )
+          )
+        )`,
       ),
     )
     .orderBy(asc(integrationSyncs.id))
     .limit(limit);
+}
+
+/**
+ * Change events sent to Inngest at least `minutes` ago (and within the last day) that an active,
+ * subscribed integration has no sync for: their fan-out run gave up (e.g. the database was away for
+ * all its retries). Creation events that already have their object's creation sync do not count.
+ */
+export async function listUnfannedChangeEvents(
+  db: Db,
+  { minutes }: { minutes: number },
+  limit = 200,
+): Promise<string[]> {
+  const result = await db.execute<{ id: string }>(sql`
+    select ce.id from ${changeEvents} ce
+    where ce.dispatched_at is not null
+      and ce.created_at < now() - make_interval(mins => ${minutes})
+      and ce.created_at > now() - interval '1 day'
+      and exists (
+        select 1 from ${integrations} i
+        where i.active and i.created_at <= ce.created_at
+          and i.event_types @> jsonb_build_array(ce.event_type::text)
+          and not exists (
+            select 1 from ${integrationSyncs} s where s.change_event_id = ce.id and s.integration_id = i.id
+          )
+          and not (ce.event_type in ('workitem_created', 'task_created') and exists (
+            select 1 from ${integrationSyncs} s where s.integration_id = i.id and s.content_type = ce.subject_type
+              and s.object_id = ce.subject_id and s.event_type = ce.event_type
+          ))
+      )
+    order by ce.created_at
+    limit ${limit}`);
+  return rowsOf<{ id: string }>(result).map((r) => r.id);
 }
 
 /** Deletes synced syncs (their attempts cascade) older than the retention, in batches. */

@@ -78,6 +78,12 @@ export const integrationSyncs = pgTable(
     lastError: text("last_error"),
     lastDurationMs: integer("last_duration_ms"),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /**
+     * A lease on the sync while one run POSTs it (the Inngest run id), so two runs never post the same
+     * sync at once; the holder's own retry may take it again, anyone else waits for it to end.
+     */
+    claimedBy: text("claimed_by"),
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }),

@@ -44,13 +44,15 @@ export const deliverWebhookFunction = inngest.createFunction(
       await step.run("release-next", () => releaseNext(syncId));
     },
   },
-  async ({ event, step }) => {
-    const { syncId, trigger } = event.data;
+  async ({ event, step, runId }) => {
+    const { syncId, trigger, notBefore } = event.data;
+    // Always the same steps on every replay (a time in the past wakes at once).
+    if (notBefore) await step.sleepUntil("honour-retry-after", notBefore);
     // One step, so one report to the engine per try. Releasing inside it is safe: if the release
     // fails, the retried step finds the sync settled (no second POST) and releases again. The
     // "already-settled" case also covers a crash between the POST and its report.
     return step.run("post-webhook", async () => {
-      const result = await attemptDelivery(getDb(), syncId, trigger);
+      const result = await attemptDelivery(getDb(), syncId, trigger, runId);
       if (result.outcome === "synced" || result.outcome === "already-settled") await releaseNext(syncId);
       return result;
     });

@@ -11,14 +11,8 @@ import { type ChangeEvent, workItems } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import { buildWebhookBody } from "@/lib/webhooks";
 import { inngest } from "../client";
-import {
-  deliveryRequested,
-  taskCreated,
-  taskUpdated,
-  workItemCreated,
-  workItemStatusChanged,
-  workItemUpdated,
-} from "../events";
+import { type DeliverNowResult, deliverNow, type SyncRef } from "../deliver-now";
+import { taskCreated, taskUpdated, workItemCreated, workItemStatusChanged, workItemUpdated } from "../events";
 
 const SUBJECT_LABEL = { workitem: "WorkItem", task: "Task" } as const;
 
@@ -55,9 +49,58 @@ export async function buildPayload(db: Db, event: ChangeEvent): Promise<Record<s
   );
 }
 
+export type FanOutResult = DeliverNowResult & {
+  syncs: { integration: string; syncId: number | null }[];
+};
+
 /**
- * Fan-out: one sync row per subscribed integration, then one delivery request per new sync.
- * Creation events are delivered once per object and integration; updates on every save.
+ * One sync row per subscribed integration, then its first try at once (deliverNow). Creation events
+ * are delivered once per object and integration; updates on every save. Safe to run again: rows are
+ * insert-if-absent and settled syncs are skipped. Used by the fan-out function and the recovery cron.
+ */
+export async function fanOut(db: Db, changeEventId: string, claimant: string): Promise<FanOutResult> {
+  const change = await getChangeEventWithReference(db, changeEventId);
+  if (!change) throw new NonRetriableError(`Change event ${changeEventId} not found`);
+  const { eventType, subjectType, subjectId, reference } = change;
+  const label = `${SUBJECT_LABEL[subjectType]} ${subjectType === "workitem" ? reference : `${subjectId} (${reference})`}`;
+  const subscribers = await listSubscribedIntegrations(db, eventType);
+  logger.info(
+    { changeEventId, eventType },
+    `Triggering ${subscribers.length} integration(s) for ${label} (${eventType})`,
+  );
+  const plans = await createSyncsForChangeEvent(db, change, subscribers, (e) => buildPayload(db, e));
+  const toDeliver: SyncRef[] = [];
+  for (const plan of plans) {
+    if (!plan.sync || (isCreationEvent(eventType) && plan.sync.status !== "pending")) {
+      logger.info(
+        { changeEventId, integrationId: plan.integration.id },
+        `${label} ${subjectType}:${subjectId} already synced to ${plan.integration.name}, skipping`,
+      );
+    } else if (!plan.integration.active) {
+      logger.info(
+        { changeEventId, integrationId: plan.integration.id },
+        `Integration ${plan.integration.name} is paused; ${subjectType}:${subjectId} waits for a resume`,
+      );
+    } else if (plan.sync.status === "pending") {
+      toDeliver.push({
+        id: plan.sync.id,
+        integrationId: plan.integration.id,
+        contentType: subjectType,
+        objectId: subjectId,
+        revision: change.revision,
+      });
+    }
+  }
+  const delivered = await deliverNow(db, toDeliver, claimant);
+  return {
+    syncs: plans.map((p) => ({ integration: p.integration.name, syncId: p.sync?.id ?? null })),
+    ...delivered,
+  };
+}
+
+/**
+ * The fan-out function: one step, so the usual save costs one engine round trip; what cannot settle
+ * at once gets a deliver-webhook run of its own.
  */
 export const fanOutChangeEvent = inngest.createFunction(
   {
@@ -65,47 +108,6 @@ export const fanOutChangeEvent = inngest.createFunction(
     triggers: [workItemCreated, workItemUpdated, workItemStatusChanged, taskCreated, taskUpdated],
     retries: 10,
   },
-  async ({ event, step }) => {
-    const { changeEventId, eventType, reference, subjectType, subjectId } = event.data;
-    const label = `${SUBJECT_LABEL[subjectType]} ${subjectType === "workitem" ? reference : `${subjectId} (${reference})`}`;
-
-    const plans = await step.run("create-syncs", async () => {
-      const db = getDb();
-      const change = await getChangeEventWithReference(db, changeEventId);
-      if (!change) throw new NonRetriableError(`Change event ${changeEventId} not found`);
-      const subscribers = await listSubscribedIntegrations(db, eventType);
-      logger.info(
-        { changeEventId, eventType },
-        `Triggering ${subscribers.length} integration(s) for ${label} (${eventType})`,
-      );
-      const result = await createSyncsForChangeEvent(db, change, subscribers, (e) => buildPayload(db, e));
-      for (const plan of result) {
-        if (!plan.sync || (isCreationEvent(eventType) && plan.sync.status !== "pending")) {
-          logger.info(
-            { changeEventId, integrationId: plan.integration.id },
-            `${label} ${subjectType}:${subjectId} already synced to ${plan.integration.name}, skipping`,
-          );
-        } else if (!plan.integration.active) {
-          logger.info(
-            { changeEventId, integrationId: plan.integration.id },
-            `Integration ${plan.integration.name} is paused; ${subjectType}:${subjectId} waits for a resume`,
-          );
-        }
-      }
-      return result;
-    });
-
-    const toDeliver = plans
-      .filter((p) => p.sync && p.sync.status === "pending" && p.integration.active)
-      .map((p) => p.sync!.id);
-    if (toDeliver.length > 0) {
-      await step.sendEvent(
-        "request-deliveries",
-        toDeliver.map((syncId) =>
-          deliveryRequested.create({ syncId, trigger: "automatic" }, { id: `sync-${syncId}` }),
-        ),
-      );
-    }
-    return { syncs: plans.map((p) => ({ integration: p.integration.name, syncId: p.sync?.id ?? null })) };
-  },
+  async ({ event, step, runId }) =>
+    step.run("create-and-deliver", () => fanOut(getDb(), event.data.changeEventId, runId)),
 );

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTask, updateTask } from "@/db/queries/tasks";
@@ -23,6 +23,19 @@ import {
 
 const ACTOR = { id: "user-test", name: "Tess Technician" };
 const WAIT = { timeoutMs: 20_000 };
+const ITEM = {
+  title: "Cracked screen",
+  description: "",
+  customerName: "Ana Novak",
+  customerEmail: null,
+  customerPhone: null,
+  device: "iPhone 13",
+  serialNumber: null,
+  status: "new" as const,
+  priority: "normal" as const,
+  priceCents: 12000,
+  technicianId: null,
+};
 
 type Ops = typeof import("@/inngest/operations");
 type Dispatch = typeof import("@/inngest/dispatch");
@@ -63,28 +76,39 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     return result.data;
   }
 
+  /** Waits for `n` webhooks; on a timeout the error also says where every change event got to. */
+  async function deliveries(n: number, options: { timeoutMs: number }) {
+    try {
+      return await receiver.waitForRequests(n, options);
+    } catch (error) {
+      const events = await p.db.db
+        .select({
+          id: changeEvents.id,
+          type: changeEvents.eventType,
+          dispatchedAt: changeEvents.dispatchedAt,
+        })
+        .from(changeEvents)
+        .orderBy(asc(changeEvents.createdAt));
+      const syncs = await p.db.db
+        .select({
+          changeEventId: integrationSyncs.changeEventId,
+          status: integrationSyncs.status,
+          attempts: integrationSyncs.attemptCount,
+          lastError: integrationSyncs.lastError,
+        })
+        .from(integrationSyncs);
+      throw new Error(
+        `${(error as Error).message}\nchange events: ${JSON.stringify(events.slice(-8))}\nsyncs: ${JSON.stringify(syncs)}`,
+      );
+    }
+  }
+
   async function send(events: ChangeEvent[]) {
     await dispatch.dispatchChangeEvents(events, p.db.db);
   }
 
   async function newItem() {
-    const created = await createWorkItem(
-      p.db.db,
-      {
-        title: "Cracked screen",
-        description: "",
-        customerName: "Ana Novak",
-        customerEmail: null,
-        customerPhone: null,
-        device: "iPhone 13",
-        serialNumber: null,
-        status: "new",
-        priority: "normal",
-        priceCents: 12000,
-        technicianId: null,
-      },
-      ACTOR,
-    );
+    const created = await createWorkItem(p.db.db, ITEM, ACTOR);
     if (!created.ok) throw new Error(created.reason);
     await send(created.events);
     return created.row;
@@ -124,7 +148,7 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     const r2 = await save(item.id, 1, { description: "Screen replaced" });
     await save(item.id, r2.revision, { status: "in_progress" });
 
-    const requests = await receiver.waitForRequests(4, WAIT);
+    const requests = await deliveries(4, WAIT);
     expect(typesOf(requests)).toEqual([
       "workitem_created",
       "workitem_status_changed",
@@ -185,7 +209,7 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     await integrationFor(receiver.urlFor("/hook"));
     receiver.respondWith([500, 500, 200]);
     const item = await newItem();
-    await receiver.waitForRequests(3, WAIT);
+    await deliveries(3, WAIT);
     const [sync] = await waitUntil(async () => {
       const rows = await syncsOf(item.id);
       return rows[0]?.status === "synced" ? rows : null;
@@ -206,7 +230,7 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     await integrationFor(receiver.urlFor("/hook"));
     receiver.respondWith([{ status: 429, headers: { "retry-after": "2" } }, 200]);
     await newItem();
-    const [first, second] = await receiver.waitForRequests(2, WAIT);
+    const [first, second] = await deliveries(2, WAIT);
     // The engine's retry interval here is 150 ms: a gap near 2 s is the receiver's Retry-After.
     expect(second.receivedAt.getTime() - first.receivedAt.getTime()).toBeGreaterThanOrEqual(1_800);
   });
@@ -287,7 +311,7 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     receiver = await startReceiver();
     await integrationFor(receiver.urlFor("/hook"));
     const item = await newItem();
-    await receiver.waitForRequests(1, WAIT);
+    await deliveries(1, WAIT);
 
     await p.stopEngine();
     const saved = await save(item.id, 1, { title: "Cracked screen and battery" });
@@ -301,7 +325,7 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     await p.startEngineAgain();
     const { flushOutbox } = await import("@/inngest/functions/outbox");
     expect(await flushOutbox({ graceSeconds: 0 })).toBe(1);
-    await receiver.waitForRequests(2, WAIT);
+    await deliveries(2, WAIT);
     await flushOutbox({ graceSeconds: 0 });
     const syncs = await waitUntil(async () => {
       const rows = await syncsOf(item.id);
@@ -336,7 +360,7 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     });
     const item = await newItem();
     const r2 = await save(item.id, 1, { description: "first edit" });
-    await receiver.waitForRequests(1, WAIT);
+    await deliveries(1, WAIT);
     await save(item.id, r2.revision, { description: "second edit" });
 
     const requests = await receiver.waitFor(
@@ -345,6 +369,65 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     );
     const revisions = requests.map((r) => (r.json as { revision: number }).revision);
     expect(revisions).toEqual([2, 2, 2, 3]);
+  });
+
+  it("the recovery function fans out a lost change event and re-requests a lost delivery", async () => {
+    receiver = await startReceiver();
+    const { integration } = await integrationFor(receiver.urlFor("/hook"));
+    const db = p.db.db;
+    const elevenMinutesAgo = sql`now() - interval '11 minutes'`;
+    await db
+      .update(integrations)
+      .set({ createdAt: sql`now() - interval '1 hour'` })
+      .where(eq(integrations.id, integration.id));
+
+    // A save whose events reached Inngest but whose fan-out gave up for good: no sync rows.
+    const created = await createWorkItem(db, { ...ITEM, title: "Lost fan-out" }, ACTOR);
+    if (!created.ok) throw new Error(created.reason);
+    const lostFanOut = created.events[0];
+    await db
+      .update(changeEvents)
+      .set({ createdAt: elevenMinutesAgo, dispatchedAt: sql`now()` })
+      .where(eq(changeEvents.id, lostFanOut.id));
+    const {
+      listUnfannedChangeEvents,
+      listStuckSyncs,
+      createSyncsForChangeEvent,
+      getChangeEventWithReference,
+    } = await import("@/db/queries/syncs");
+    expect(await listUnfannedChangeEvents(db, { minutes: 10 })).toEqual([lostFanOut.id]);
+
+    // A save whose sync exists but whose delivery request was lost: pending, never tried.
+    const updated = await updateWorkItem(db, created.row.id, { revision: 1, title: "Lost delivery" }, ACTOR);
+    if (!updated.ok || !updated.changed) throw new Error("not updated");
+    const lostDelivery = updated.events[0];
+    await db
+      .update(changeEvents)
+      .set({ dispatchedAt: sql`now()` })
+      .where(eq(changeEvents.id, lostDelivery.id));
+    const change = await getChangeEventWithReference(db, lostDelivery.id);
+    const [integrationRow] = await db.select().from(integrations).where(eq(integrations.id, integration.id));
+    const { buildPayload } = await import("@/inngest/functions/fan-out");
+    const [plan] = await createSyncsForChangeEvent(db, change!, [integrationRow], (e) => buildPayload(db, e));
+    await db
+      .update(integrationSyncs)
+      .set({ createdAt: elevenMinutesAgo })
+      .where(eq(integrationSyncs.id, plan.sync!.id));
+    expect((await listStuckSyncs(db, { neverTriedMinutes: 10, quietMinutes: 180 })).map((s) => s.id)).toEqual(
+      [plan.sync!.id],
+    );
+
+    const { inngest } = await import("@/inngest/client");
+    const { recoveryRequested } = await import("@/inngest/events");
+    await inngest.send(recoveryRequested.create({ reason: "test" }));
+    const requests = await deliveries(2, WAIT);
+    expect(typesOf(requests)).toEqual(["workitem_created", "workitem_updated"]);
+    expect(await listUnfannedChangeEvents(db, { minutes: 10 })).toEqual([]);
+    // The receiver answers before the sync is marked synced: wait for the rows to settle.
+    await waitUntil(
+      async () => (await listStuckSyncs(db, { neverTriedMinutes: 10, quietMinutes: 180 })).length === 0,
+      { ...WAIT, message: "the recovered syncs to settle" },
+    );
   });
 
   it("delivers task_created once and task_updated per save", async () => {
@@ -362,7 +445,7 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     await send(second.events);
     await send(task.events);
 
-    const requests = await receiver.waitForRequests(4, WAIT);
+    const requests = await deliveries(4, WAIT);
     expect(typesOf(requests)).toEqual(["task_created", "task_updated", "task_updated", "workitem_created"]);
     const taskBodies = requests.filter((r) => (r.json as { type: string }).type.startsWith("task"));
     for (const r of taskBodies) {
