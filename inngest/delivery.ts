@@ -59,8 +59,8 @@ export type DeliveryOutcome =
   | { outcome: "already-settled"; status: string }
   | { outcome: "paused"; reason: string }
   | { outcome: "waiting"; blockedBy: { syncId: number | null; changeEventId: string | null } }
-  /** Another run is posting this sync right now; it settles it and releases what comes next. */
-  | { outcome: "in-flight" }
+  /** Another run holds the lease (posting now, or it died and the lease runs out at `until`). */
+  | { outcome: "in-flight"; until: string | null }
   | { outcome: "missing" };
 
 function subjectKey(ctx: DeliveryContext): string {
@@ -81,16 +81,41 @@ export async function attemptDelivery(
   claimant: string,
 ): Promise<DeliveryOutcome> {
   const config = env();
-  const claimed = await claimSync(db, syncId, claimant, config.WEBHOOK_TIMEOUT_MS + 60_000);
+  const claimed = await claimSync(db, syncId, claimant, config.WEBHOOK_TIMEOUT_MS + CLAIM_MARGIN_MS);
   const ctx = await getDeliveryContext(db, syncId);
   if (!ctx) return { outcome: "missing" };
-  const { sync, integration } = ctx;
-  const log = logger.child({ syncId, integrationId: integration.id, workItemId: sync.workItemId });
+  const { sync } = ctx;
   if (sync.status !== "pending") return { outcome: "already-settled", status: sync.status };
   if (!claimed) {
-    log.debug(`Delivery of ${subjectKey(ctx)} to ${integration.name} is already under way elsewhere`);
-    return { outcome: "in-flight" };
+    logger.debug({ syncId }, `Delivery of ${subjectKey(ctx)} is already under way elsewhere`);
+    return {
+      outcome: "in-flight",
+      until: sync.claimedUntil ? new Date(sync.claimedUntil).toISOString() : null,
+    };
   }
+  try {
+    return await sendClaimed(db, ctx, trigger, claimant);
+  } catch (error) {
+    // A failed try has given the lease back already (recordAttempt); anything else that threw (the
+    // database went away mid-try) gives it back here, so the next try need not wait for it to expire.
+    await releaseClaim(db, syncId, claimant).catch(() => {});
+    throw error;
+  }
+}
+
+/** How long a lease outlives the webhook timeout: the database writes around the POST. */
+const CLAIM_MARGIN_MS = 30_000;
+
+async function sendClaimed(
+  db: Db,
+  ctx: DeliveryContext,
+  trigger: AttemptTrigger,
+  claimant: string,
+): Promise<DeliveryOutcome> {
+  const config = env();
+  const { sync, integration } = ctx;
+  const syncId = sync.id;
+  const log = logger.child({ syncId, integrationId: integration.id, workItemId: sync.workItemId });
   if (!integration.active) {
     await releaseClaim(db, syncId, claimant);
     log.info(`Integration ${integration.name} is paused; ${subjectKey(ctx)} waits for a resume`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: lint, type check, unit + integration (PGlite AND a real PostgreSQL it starts itself)
-// + engine suites, then a production build and the Playwright suite in Chromium. Ends with the line
-// `N passed, N failed` summing every real test result.
+// `npm test`: lint, a production build, type check, unit + integration (PGlite AND a real PostgreSQL it
+// starts itself) + engine suites, the fault-injection suite, then the Playwright suite in Chromium. Ends
+// with the line `N passed, N failed` summing every real test result.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
@@ -32,16 +32,14 @@ if (want("build") || want("e2e") || want("typecheck")) {
 
 if (want("typecheck")) run("typecheck", node, ["node_modules/typescript/bin/tsc", "--noEmit"]);
 
-if (want("vitest")) {
-  const out = "test-results/vitest.json";
+/** One vitest run with a JSON report; its counts go into the summary line. */
+function vitest(name, projects) {
+  const out = `test-results/${name}.json`;
   rmSync(out, { force: true });
-  run("vitest", node, [
+  run(name, node, [
     "node_modules/vitest/vitest.mjs",
     "run",
-    // The fault suite (npm run test:faults) kills and restarts processes for minutes; it runs on its own.
-    "--project=unit",
-    "--project=integration",
-    "--project=engine",
+    ...projects.map((p) => `--project=${p}`),
     "--reporter=default",
     "--reporter=json",
     `--outputFile.json=${out}`,
@@ -50,11 +48,17 @@ if (want("vitest")) {
     const report = JSON.parse(readFileSync(out, "utf8"));
     passed += report.numPassedTests;
     failed += report.numFailedTests;
-    if (report.numTotalTests === 0) problems.push("vitest ran no test");
+    if (report.numTotalTests === 0) problems.push(`${name} ran no test`);
   } else {
-    problems.push("vitest wrote no report");
+    problems.push(`${name} wrote no report`);
   }
 }
+
+if (want("vitest")) vitest("vitest", ["unit", "integration", "engine"]);
+
+// The fault suite kills and restarts the engine, the app and PostgreSQL for a few minutes: on its own,
+// so it does not share the two cores with the integration suite.
+if (want("faults")) vitest("faults", ["faults"]);
 
 /** Playwright cannot download its browser here; Debian's Chromium is installed when missing (as root). */
 function ensureChromium() {

@@ -83,9 +83,21 @@ function AddTaskForm({ workItemId, action }: { workItemId: number; action: FormA
   );
 }
 
-function TaskRow({ task, workItemId, action }: { task: TaskItem; workItemId: number; action: FormAction }) {
+function TaskRow({
+  task: fromPage,
+  workItemId,
+  action,
+}: {
+  task: TaskItem;
+  workItemId: number;
+  action: FormAction;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   const [editing, setEditing] = useState(false);
+  // The page refreshes itself while deliveries are pending; a refresh that left before this row's last
+  // save can land after it. Show whichever is newer: the page's task or the one the save returned.
+  const saved = state?.ok ? (state.data as { task?: TaskItem } | undefined)?.task : undefined;
+  const task = saved && saved.revision > fromPage.revision ? saved : fromPage;
   const [done, setOptimisticDone] = useOptimistic(task.done);
   const toggleForm = useRef<HTMLFormElement>(null);
   const id = useId();

@@ -1,3 +1,4 @@
+import { RetryAfterError } from "inngest";
 import { getDb } from "@/db/client";
 import { findNextPendingSyncs, getDeliveryContext, markSyncFailed } from "@/db/queries/syncs";
 import { logger } from "@/lib/logger";
@@ -54,6 +55,14 @@ export const deliverWebhookFunction = inngest.createFunction(
     return step.run("post-webhook", async () => {
       const result = await attemptDelivery(getDb(), syncId, trigger, runId);
       if (result.outcome === "synced" || result.outcome === "already-settled") await releaseNext(syncId);
+      if (result.outcome === "in-flight") {
+        // Another run holds the lease: look again when it has run out (by then that run has settled
+        // the sync, or died and left it to us).
+        throw new RetryAfterError(
+          `Sync ${syncId} is being delivered by another run`,
+          result.until ? new Date(result.until) : "5s",
+        );
+      }
       return result;
     });
   },

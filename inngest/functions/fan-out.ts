@@ -13,6 +13,7 @@ import { buildWebhookBody } from "@/lib/webhooks";
 import { inngest } from "../client";
 import { type DeliverNowResult, deliverNow, type SyncRef } from "../deliver-now";
 import { taskCreated, taskUpdated, workItemCreated, workItemStatusChanged, workItemUpdated } from "../events";
+import { DELIVERY_RETRIES } from "./deliver-webhook";
 
 const SUBJECT_LABEL = { workitem: "WorkItem", task: "Task" } as const;
 
@@ -81,7 +82,10 @@ export async function fanOut(db: Db, changeEventId: string, claimant: string): P
         { changeEventId, integrationId: plan.integration.id },
         `Integration ${plan.integration.name} is paused; ${subjectType}:${subjectId} waits for a resume`,
       );
-    } else if (plan.sync.status === "pending") {
+    }
+    // A settled sync of this very change event goes to deliverNow too: a retried step (the first one
+    // died after the POST) must still release the next delivery of its integration and object.
+    if (plan.sync && plan.integration.active) {
       toDeliver.push({
         id: plan.sync.id,
         integrationId: plan.integration.id,
@@ -100,13 +104,23 @@ export async function fanOut(db: Db, changeEventId: string, claimant: string): P
 
 /**
  * The fan-out function: one step, so the usual save costs one engine round trip; what cannot settle
- * at once gets a deliver-webhook run of its own.
+ * at once gets a deliver-webhook run of its own. Its retries span a day on Inngest's backoff like a
+ * delivery's; if they run out (the database was away all that time), the failure handler fans out
+ * once more, and after that the recovery cron finds the change event.
  */
 export const fanOutChangeEvent = inngest.createFunction(
   {
     id: "fan-out-change-event",
     triggers: [workItemCreated, workItemUpdated, workItemStatusChanged, taskCreated, taskUpdated],
-    retries: 10,
+    retries: DELIVERY_RETRIES,
+    onFailure: async ({ event, error, step, runId }) => {
+      const { changeEventId } = event.data.event.data;
+      logger.error(
+        { changeEventId, err: error.message },
+        `Fan-out of ${changeEventId} failed; trying once more`,
+      );
+      await step.run("fan-out-again", () => fanOut(getDb(), changeEventId, runId));
+    },
   },
   async ({ event, step, runId }) =>
     step.run("create-and-deliver", () => fanOut(getDb(), event.data.changeEventId, runId)),

@@ -8,6 +8,7 @@ import {
   undispatchedCount,
   unsettledSyncs,
   waitForAll,
+  waitForSettled,
 } from "./support/harness";
 
 describe("app (SDK handler) SIGKILL and restart during deliveries", () => {
@@ -16,8 +17,8 @@ describe("app (SDK handler) SIGKILL and restart during deliveries", () => {
 
   beforeAll(async () => {
     db = await createTestDb("postgres");
-    // Each function's retries must outlast the restart (fan-out: 10 retries × 500 ms).
-    stack = await startFaultStack({ db, integrations: 1, retryInterval: "500ms" });
+    // Each function's retries must outlast the restart (fan-out and delivery: 20 retries × 1 s).
+    stack = await startFaultStack({ db, integrations: 1, retryInterval: "1s" });
   });
   afterAll(async () => {
     await stack?.close();
@@ -36,6 +37,7 @@ describe("app (SDK handler) SIGKILL and restart during deliveries", () => {
     expect(result.failures).toEqual([]);
     await waitForAll(stack, db, 150_000);
     expect(await undispatchedCount(db)).toBe(0);
+    await waitForSettled(db, 60_000);
     expect(await unsettledSyncs(db)).toEqual([]);
     const duplicates = [...stack.successes.values()].filter((n) => n > 1).length;
     console.info(

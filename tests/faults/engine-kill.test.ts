@@ -8,6 +8,7 @@ import {
   undispatchedCount,
   unsettledSyncs,
   waitForAll,
+  waitForSettled,
 } from "./support/harness";
 
 describe("engine SIGKILL and restart during a burst", () => {
@@ -47,6 +48,7 @@ describe("engine SIGKILL and restart during a burst", () => {
     if (undispatched > 0) await stack.flushOutbox();
     await waitForAll(stack, db, 150_000);
     expect(await undispatchedCount(db)).toBe(0);
+    await waitForSettled(db, 60_000);
     expect(await unsettledSyncs(db)).toEqual([]);
     const duplicates = [...stack.successes.values()].filter((n) => n > 1).length;
     console.info(

@@ -13,6 +13,7 @@ import {
   startFaultStack,
   unsettledSyncs,
   waitForAll,
+  waitForSettled,
 } from "./support/harness";
 
 const SEED = Number(process.env.FAULTS_SEED ?? 20_240_611);
@@ -109,6 +110,7 @@ describe("a flapping receiver (random 500s, hangs, resets)", () => {
         expect(row.lost, row.webhook_id).toBeGreaterThan(0);
       }
     }
+    await waitForSettled(db, 60_000);
     expect(await unsettledSyncs(db)).toEqual([]);
     // The receiver really flapped.
     expect(receiver.answers.error500).toBeGreaterThan(expected.length * 0.08);

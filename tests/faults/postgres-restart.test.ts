@@ -8,6 +8,7 @@ import {
   undispatchedCount,
   unsettledSyncs,
   waitForAll,
+  waitForSettled,
 } from "./support/harness";
 import { type RestartablePostgres, startRestartablePostgres } from "./support/postgres";
 
@@ -23,7 +24,7 @@ describe("PostgreSQL restart during a burst", () => {
   beforeAll(async () => {
     pg = await startRestartablePostgres();
     db = await pg.openTestDb();
-    // Steps that hit the database while it is down are retried (fan-out: 10 × 1 s).
+    // Steps that hit the database while it is down are retried (fan-out and delivery: 20 × 1 s).
     stack = await startFaultStack({ db, integrations: 1, retryInterval: "1s" });
   });
   afterAll(async () => {
@@ -67,6 +68,7 @@ describe("PostgreSQL restart during a burst", () => {
     );
     await waitForAll(stack, db, 150_000);
     for (const id of mustArrive) expect(stack.successes.has(id), id).toBe(true);
+    await waitForSettled(db, 60_000);
     expect(await unsettledSyncs(db)).toEqual([]);
     console.info(
       `[faults] postgres restart: ${result.saves} saves succeeded, ${result.dispatchFailures?.length} committed but not sent at once, ${result.failures.length} failed (${[

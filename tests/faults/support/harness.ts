@@ -343,3 +343,23 @@ export async function waitForAll(stack: FaultStack, db: TestDb, timeoutMs: numbe
     );
   }
 }
+
+/**
+ * Waits until no sync is pending. The receiver sees a webhook before its sync is marked synced, and a
+ * kill between the two leaves the row pending until the retried step posts again and records it.
+ */
+export async function waitForSettled(db: TestDb, timeoutMs: number): Promise<void> {
+  let left: Awaited<ReturnType<typeof unsettledSyncs>> = [];
+  try {
+    await eventually(
+      "every sync to settle",
+      async () => {
+        left = await unsettledSyncs(db);
+        return left.every((s) => s.status !== "pending");
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: ${JSON.stringify(left)}`);
+  }
+}

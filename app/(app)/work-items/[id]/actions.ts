@@ -17,6 +17,10 @@ import {
 } from "@/lib/work-items/validation";
 
 export type SaveResult = { revision: number; changed: boolean };
+/** A task save also returns the task as saved, so its row can show it even if a stale refresh lands later. */
+export type TaskSaveResult = SaveResult & {
+  task: { id: number; title: string; done: boolean; revision: number };
+};
 
 const GONE_MESSAGE = "This work item no longer exists.";
 
@@ -65,7 +69,7 @@ export const createTaskAction = defineAction(
 
 export const updateTaskAction = defineAction(
   { role: "technician", schema: taskUpdateActionSchema, name: "tasks.update" },
-  async ({ taskId, workItemId, ...update }, user): Promise<ActionResult<SaveResult>> => {
+  async ({ taskId, workItemId, ...update }, user): Promise<ActionResult<TaskSaveResult>> => {
     const result = await updateTask(getDb(), taskId, update, actorOf(user));
     if (!result.ok) {
       if (result.reason === "stale") {
@@ -77,15 +81,13 @@ export const updateTaskAction = defineAction(
       }
       return { ok: false, message: "This task no longer exists." };
     }
+    const { id, title, done, revision } = result.row;
+    const task = { id, title, done, revision };
     if (!result.changed) {
-      return {
-        ok: true,
-        data: { revision: result.row.revision, changed: false },
-        message: NO_CHANGES_MESSAGE,
-      };
+      return { ok: true, data: { revision, changed: false, task }, message: NO_CHANGES_MESSAGE };
     }
     await dispatchChangeEvents(result.events);
     revalidateWorkItem(workItemId);
-    return { ok: true, data: { revision: result.row.revision, changed: true }, message: "Saved" };
+    return { ok: true, data: { revision, changed: true, task }, message: "Saved" };
   },
 );
