@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { freePort } from "../../scripts/postgres-server";
@@ -20,12 +21,35 @@ const SKIP_AT_ROOT = new Set([
 ]);
 
 /**
+ * What the sources look like: the commit plus every uncommitted change, so a copy built from other
+ * sources is rebuilt. Null outside a git checkout (then every run rebuilds).
+ */
+function sourceFingerprint(source: string): string | null {
+  const head = spawnSync("git", ["rev-parse", "HEAD"], { cwd: source, encoding: "utf8" });
+  const diff = spawnSync("git", ["diff", "HEAD"], { cwd: source, encoding: "utf8", maxBuffer: 256 << 20 });
+  const untracked = spawnSync("git", ["ls-files", "--others", "--exclude-standard"], {
+    cwd: source,
+    encoding: "utf8",
+  });
+  if (head.status !== 0 || diff.status !== 0 || untracked.status !== 0) return null;
+  return createHash("sha256").update(head.stdout).update(diff.stdout).update(untracked.stdout).digest("hex");
+}
+
+/**
  * Copies the project to `target` (sources only) and hard-links node_modules into it (Turbopack does
- * not follow a node_modules symlink that leaves the project). Rebuilds when the copy has no build.
+ * not follow a node_modules symlink that leaves the project). Rebuilds when the copy has no build or
+ * was built from other sources (or BENCH_REBUILD=1).
  */
 export function prepareAppCopy(source: string, target: string, log: (line: string) => void): void {
-  const fresh = !fs.existsSync(path.join(target, ".next/BUILD_ID"));
-  if (fresh || process.env.BENCH_REBUILD === "1") {
+  const fingerprint = sourceFingerprint(source);
+  const marker = path.join(target, ".next/bench-source");
+  const built = fs.existsSync(path.join(target, ".next/BUILD_ID"));
+  const same =
+    built &&
+    fingerprint !== null &&
+    fs.existsSync(marker) &&
+    fs.readFileSync(marker, "utf8").trim() === fingerprint;
+  if (!same || process.env.BENCH_REBUILD === "1") {
     log(`copying ${source} → ${target} and building (next build)…`);
     fs.mkdirSync(target, { recursive: true });
     for (const entry of fs.readdirSync(target)) {
@@ -54,6 +78,7 @@ export function prepareAppCopy(source: string, target: string, log: (line: strin
     });
     if (build.status !== 0) fs.rmSync(path.join(target, ".next/BUILD_ID"), { force: true });
     if (build.status !== 0) throw new Error(`next build failed in ${target} (exit ${build.status})`);
+    if (fingerprint) fs.writeFileSync(marker, fingerprint);
   }
 }
 
