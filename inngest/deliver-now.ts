@@ -1,13 +1,19 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import type { Db } from "@/db/client";
-import { findNextPendingSyncs, markSyncFailed } from "@/db/queries/syncs";
+import { type DeliveryContext, findNextPendingSyncs, markSyncFailed } from "@/db/queries/syncs";
 import type { IntegrationSync } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import { inngest } from "./client";
-import { attemptDelivery } from "./delivery";
+import { attemptClaimed, attemptDelivery } from "./delivery";
 import { deliveryRequested } from "./events";
 
-export type SyncRef = Pick<IntegrationSync, "id" | "integrationId" | "contentType" | "objectId" | "revision">;
+export type SyncRef = Pick<
+  IntegrationSync,
+  "id" | "integrationId" | "contentType" | "objectId" | "revision"
+> & {
+  /** The loaded context when the caller created the row leased to this claimant (skips two round trips). */
+  ctx?: DeliveryContext;
+};
 
 export type DeliverNowResult = {
   synced: number;
@@ -52,9 +58,16 @@ export async function deliverNow(db: Db, syncs: SyncRef[], claimant: string): Pr
   const runChain = async (chain: SyncRef[]) => {
     chain.sort((a, b) => a.revision - b.revision || a.id - b.id);
     let lastSettled: SyncRef | undefined;
-    for (const sync of chain) {
+    for (const [index, sync] of chain.entries()) {
+      // Only the head of a chain may use its preloaded lease: later ones wait for it, and a lease can
+      // run out meanwhile, so they claim again.
+      const fresh =
+        index === 0 && sync.ctx?.sync.status === "pending" && sync.ctx.sync.claimedBy === claimant;
       try {
-        const outcome = await attemptDelivery(db, sync.id, "automatic", claimant);
+        const outcome =
+          fresh && sync.ctx
+            ? await attemptClaimed(db, sync.ctx, "automatic", claimant)
+            : await attemptDelivery(db, sync.id, "automatic", claimant);
         if (outcome.outcome === "synced") {
           result.synced++;
         } else if (

@@ -80,8 +80,7 @@ export async function attemptDelivery(
   trigger: AttemptTrigger,
   claimant: string,
 ): Promise<DeliveryOutcome> {
-  const config = env();
-  const claimed = await claimSync(db, syncId, claimant, config.WEBHOOK_TIMEOUT_MS + CLAIM_MARGIN_MS);
+  const claimed = await claimSync(db, syncId, claimant, claimLeaseMs());
   const ctx = await getDeliveryContext(db, syncId);
   if (!ctx) return { outcome: "missing" };
   const { sync } = ctx;
@@ -93,18 +92,36 @@ export async function attemptDelivery(
       until: sync.claimedUntil ? new Date(sync.claimedUntil).toISOString() : null,
     };
   }
+  return attemptClaimed(db, ctx, trigger, claimant);
+}
+
+/** How long a lease outlives the webhook timeout: the database writes around the POST. */
+const CLAIM_MARGIN_MS = 30_000;
+
+/** The lease a claimant takes (or a fan-out gives its new rows) for one try. */
+export function claimLeaseMs(): number {
+  return env().WEBHOOK_TIMEOUT_MS + CLAIM_MARGIN_MS;
+}
+
+/**
+ * One try of a sync whose lease `claimant` already holds and whose context is loaded (the fan-out's
+ * fresh rows): attemptDelivery without its two round trips.
+ */
+export async function attemptClaimed(
+  db: Db,
+  ctx: DeliveryContext,
+  trigger: AttemptTrigger,
+  claimant: string,
+): Promise<DeliveryOutcome> {
   try {
     return await sendClaimed(db, ctx, trigger, claimant);
   } catch (error) {
     // A failed try has given the lease back already (recordAttempt); anything else that threw (the
     // database went away mid-try) gives it back here, so the next try need not wait for it to expire.
-    await releaseClaim(db, syncId, claimant).catch(() => {});
+    await releaseClaim(db, ctx.sync.id, claimant).catch(() => {});
     throw error;
   }
 }
-
-/** How long a lease outlives the webhook timeout: the database writes around the POST. */
-const CLAIM_MARGIN_MS = 30_000;
 
 async function sendClaimed(
   db: Db,

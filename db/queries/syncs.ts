@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   type AttemptTrigger,
@@ -44,23 +44,26 @@ export function isCreationEvent(eventType: string): boolean {
 export type SyncPlan = {
   integration: Pick<Integration, "id" | "name" | "active">;
   /** The sync row for this change event, or null when a creation sync already existed. */
-  sync: Pick<IntegrationSync, "id" | "status"> | null;
+  sync: IntegrationSync | null;
 };
 
 /**
  * Creates one sync row per subscribed integration. Insert-if-absent: a retried fan-out step finds its
  * own rows (unique per change event and integration), and a creation event whose object already has a
- * creation sync for that integration gets none (the partial unique index).
+ * creation sync for that integration gets none (the partial unique index). With `claim`, new rows of
+ * active integrations are born leased to that claimant (the fan-out's run), so its first try needs no
+ * claim round trip.
  */
 export async function createSyncsForChangeEvent(
   db: Db,
   event: ChangeEvent,
   subscribers: Integration[],
   buildPayload: (event: ChangeEvent) => Promise<Record<string, unknown>>,
+  claim?: { claimant: string; leaseMs: number },
 ): Promise<SyncPlan[]> {
   if (subscribers.length === 0) return [];
   const payload = await buildPayload(event);
-  await db
+  const inserted = await db
     .insert(integrationSyncs)
     .values(
       subscribers.map((integration) => ({
@@ -73,25 +76,26 @@ export async function createSyncsForChangeEvent(
         revision: event.revision,
         webhookId: `msg_${event.id}_${integration.id}`,
         payload,
+        ...(claim && integration.active
+          ? {
+              claimedBy: claim.claimant,
+              claimedUntil: sql`now() + ${claim.leaseMs} * interval '1 millisecond'`,
+            }
+          : {}),
       })),
     )
-    .onConflictDoNothing();
-  const rows = await db
-    .select({
-      id: integrationSyncs.id,
-      status: integrationSyncs.status,
-      integrationId: integrationSyncs.integrationId,
-    })
-    .from(integrationSyncs)
-    .where(eq(integrationSyncs.changeEventId, event.id));
+    .onConflictDoNothing()
+    .returning();
+  // Rows that were there already (a retried step) are read back; the usual case needs no second query.
+  const rows =
+    inserted.length === subscribers.length
+      ? inserted
+      : await db.select().from(integrationSyncs).where(eq(integrationSyncs.changeEventId, event.id));
   const byIntegration = new Map(rows.map((r) => [r.integrationId, r]));
-  return subscribers.map((integration) => {
-    const row = byIntegration.get(integration.id);
-    return {
-      integration: { id: integration.id, name: integration.name, active: integration.active },
-      sync: row ? { id: row.id, status: row.status } : null,
-    };
-  });
+  return subscribers.map((integration) => ({
+    integration: { id: integration.id, name: integration.name, active: integration.active },
+    sync: byIntegration.get(integration.id) ?? null,
+  }));
 }
 
 export type DeliveryContext = {
@@ -119,38 +123,36 @@ export async function findOrderingBlocker(
   db: Db,
   sync: Pick<IntegrationSync, "integrationId" | "contentType" | "objectId" | "revision">,
 ): Promise<{ syncId: number | null; changeEventId: string | null } | null> {
-  const [older] = await db
-    .select({ id: integrationSyncs.id })
-    .from(integrationSyncs)
-    .where(
-      and(
-        eq(integrationSyncs.integrationId, sync.integrationId),
-        eq(integrationSyncs.contentType, sync.contentType),
-        eq(integrationSyncs.objectId, sync.objectId),
-        lt(integrationSyncs.revision, sync.revision),
-        eq(integrationSyncs.status, "pending"),
-      ),
+  // One round trip (this runs once per try); the second question is asked only when the first finds nothing.
+  const result = await db.execute<{ older_sync: number | null; unfanned: string | null }>(sql`
+    with older as (
+      select s.id from ${integrationSyncs} s
+      where s.integration_id = ${sync.integrationId}::int and s.content_type = ${sync.contentType}::subject_type
+        and s.object_id = ${sync.objectId}::int and s.revision < ${sync.revision}::int and s.status = 'pending'
+      order by s.revision, s.id
+      limit 1
     )
-    .orderBy(asc(integrationSyncs.revision), asc(integrationSyncs.id))
-    .limit(1);
-  if (older) return { syncId: older.id, changeEventId: null };
-  const unfanned = await db.execute<{ id: string }>(sql`
-    select ce.id from ${changeEvents} ce
-    join ${integrations} i on i.id = ${sync.integrationId}
-    where ce.subject_type = ${sync.contentType} and ce.subject_id = ${sync.objectId}
-      and ce.revision < ${sync.revision}
-      and ce.created_at >= greatest(i.created_at, now() - interval '1 hour')
-      and i.event_types @> jsonb_build_array(ce.event_type::text)
-      and not exists (
-        select 1 from ${integrationSyncs} s where s.change_event_id = ce.id and s.integration_id = i.id
-      )
-      and not (ce.event_type in ('workitem_created', 'task_created') and exists (
-        select 1 from ${integrationSyncs} s where s.integration_id = i.id and s.content_type = ce.subject_type
-          and s.object_id = ce.subject_id and s.event_type = ce.event_type
-      ))
-    limit 1`);
-  const row = rowsOf<{ id: string }>(unfanned)[0];
-  return row ? { syncId: null, changeEventId: row.id } : null;
+    select (select id from older) as older_sync,
+      case when not exists (select 1 from older) then (
+        select ce.id from ${changeEvents} ce
+        join ${integrations} i on i.id = ${sync.integrationId}::int
+        where ce.subject_type = ${sync.contentType}::subject_type and ce.subject_id = ${sync.objectId}::int
+          and ce.revision < ${sync.revision}::int
+          and ce.created_at >= greatest(i.created_at, now() - interval '1 hour')
+          and i.event_types @> jsonb_build_array(ce.event_type::text)
+          and not exists (
+            select 1 from ${integrationSyncs} s where s.change_event_id = ce.id and s.integration_id = i.id
+          )
+          and not (ce.event_type in ('workitem_created', 'task_created') and exists (
+            select 1 from ${integrationSyncs} s where s.integration_id = i.id and s.content_type = ce.subject_type
+              and s.object_id = ce.subject_id and s.event_type = ce.event_type
+          ))
+        limit 1
+      ) end as unfanned`);
+  const [row] = rowsOf<{ older_sync: number | string | null; unfanned: string | null }>(result);
+  if (row?.older_sync != null) return { syncId: Number(row.older_sync), changeEventId: null };
+  if (row?.unfanned != null) return { syncId: null, changeEventId: row.unfanned };
+  return null;
 }
 
 /** The oldest pending syncs (all of the lowest revision) of the same integration and object after a revision. */
@@ -219,41 +221,36 @@ export type AttemptRecord = {
 };
 
 /**
- * Writes one attempt row and moves the sync's counters in one transaction; returns the attempt
- * number, or null when the sync was deleted meanwhile (its integration removed).
+ * Writes one attempt row, moves the sync's counters and gives its lease back, in one statement (one
+ * round trip: this runs once per try). Returns the attempt number, or null when the sync was deleted
+ * meanwhile (its integration removed).
  */
-export async function recordAttempt(db: Db, attempt: AttemptRecord): Promise<number | null> {
-  return db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(integrationSyncs)
-      .set({
-        attemptCount: sql`${integrationSyncs.attemptCount} + 1`,
-        lastStatusCode: attempt.responseStatus,
-        lastError: attempt.errorMessage,
-        lastDurationMs: attempt.durationMs,
-        updatedAt: sql`now()`,
-        claimedBy: null,
-        claimedUntil: null,
-        ...(attempt.succeeded ? { status: "synced" as const, completedAt: sql`now()` } : {}),
-      })
-      .where(eq(integrationSyncs.id, attempt.syncId))
-      .returning({ attemptCount: integrationSyncs.attemptCount });
-    if (!updated) return null;
-    await tx.insert(syncAttempts).values({
-      syncId: attempt.syncId,
-      number: updated.attemptCount,
-      trigger: attempt.trigger,
-      requestUrl: attempt.requestUrl,
-      requestHeaders: attempt.requestHeaders,
-      responseStatus: attempt.responseStatus,
-      responseHeaders: attempt.responseHeaders,
-      responseBody: attempt.responseBody,
-      durationMs: attempt.durationMs,
-      errorKind: attempt.errorKind,
-      errorMessage: attempt.errorMessage,
-    });
-    return updated.attemptCount;
-  });
+export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | null> {
+  const result = await db.execute<{ number: number }>(sql`
+    with updated as (
+      update ${integrationSyncs} set
+        attempt_count = attempt_count + 1,
+        last_status_code = ${a.responseStatus}::int,
+        last_error = ${a.errorMessage}::text,
+        last_duration_ms = ${a.durationMs}::int,
+        updated_at = now(),
+        claimed_by = null,
+        claimed_until = null,
+        status = case when ${a.succeeded}::boolean then 'synced'::sync_status else status end,
+        completed_at = case when ${a.succeeded}::boolean then now() else completed_at end
+      where id = ${a.syncId}::bigint
+      returning attempt_count
+    )
+    insert into ${syncAttempts} (sync_id, number, trigger, request_url, request_headers, response_status,
+      response_headers, response_body, duration_ms, error_kind, error_message)
+    select ${a.syncId}::bigint, attempt_count, ${a.trigger}::attempt_trigger, ${a.requestUrl}::text,
+      ${JSON.stringify(a.requestHeaders)}::jsonb, ${a.responseStatus}::int,
+      ${a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders)}::jsonb, ${a.responseBody}::text,
+      ${a.durationMs}::int, ${a.errorKind}::text, ${a.errorMessage}::text
+    from updated
+    returning number`);
+  const [row] = rowsOf<{ number: number }>(result);
+  return row ? Number(row.number) : null;
 }
 
 export async function markSyncFailed(db: Db, syncId: number, error: string): Promise<void> {

@@ -12,6 +12,7 @@ import { logger } from "@/lib/logger";
 import { buildWebhookBody } from "@/lib/webhooks";
 import { inngest } from "../client";
 import { type DeliverNowResult, deliverNow, type SyncRef } from "../deliver-now";
+import { claimLeaseMs } from "../delivery";
 import { taskCreated, taskUpdated, workItemCreated, workItemStatusChanged, workItemUpdated } from "../events";
 import { DELIVERY_RETRIES } from "./deliver-webhook";
 
@@ -69,7 +70,11 @@ export async function fanOut(db: Db, changeEventId: string, claimant: string): P
     { changeEventId, eventType },
     `Triggering ${subscribers.length} integration(s) for ${label} (${eventType})`,
   );
-  const plans = await createSyncsForChangeEvent(db, change, subscribers, (e) => buildPayload(db, e));
+  const plans = await createSyncsForChangeEvent(db, change, subscribers, (e) => buildPayload(db, e), {
+    claimant,
+    leaseMs: claimLeaseMs(),
+  });
+  const integrationById = new Map(subscribers.map((i) => [i.id, i]));
   const toDeliver: SyncRef[] = [];
   for (const plan of plans) {
     if (!plan.sync || (isCreationEvent(eventType) && plan.sync.status !== "pending")) {
@@ -86,12 +91,14 @@ export async function fanOut(db: Db, changeEventId: string, claimant: string): P
     // A settled sync of this very change event goes to deliverNow too: a retried step (the first one
     // died after the POST) must still release the next delivery of its integration and object.
     if (plan.sync && plan.integration.active) {
+      const integration = integrationById.get(plan.integration.id);
       toDeliver.push({
         id: plan.sync.id,
         integrationId: plan.integration.id,
         contentType: subjectType,
         objectId: subjectId,
         revision: change.revision,
+        ctx: integration ? { sync: plan.sync, integration, reference } : undefined,
       });
     }
   }
