@@ -115,6 +115,17 @@ export async function getDeliveryContext(db: Db, syncId: number): Promise<Delive
 }
 
 /**
+ * SQL over aliases `ce` (a change event) and `i` (an integration): `i` subscribes to `ce` but has no
+ * sync for it yet, and `ce` is not a creation whose object already has its creation sync at `i`.
+ */
+const awaitsFanOut = sql`i.event_types @> jsonb_build_array(ce.event_type::text)
+  and not exists (select 1 from ${integrationSyncs} s where s.change_event_id = ce.id and s.integration_id = i.id)
+  and not (ce.event_type in ('workitem_created', 'task_created') and exists (
+    select 1 from ${integrationSyncs} s where s.integration_id = i.id and s.content_type = ce.subject_type
+      and s.object_id = ce.subject_id and s.event_type = ce.event_type
+  ))`;
+
+/**
  * Deliveries to one integration for one object go out in revision order. Returns what an older
  * delivery is still waiting on, or null when this sync may go: an older pending sync, or an older
  * change event whose fan-out has not created its sync yet (fan-outs may finish out of order).
@@ -139,14 +150,7 @@ export async function findOrderingBlocker(
         where ce.subject_type = ${sync.contentType}::subject_type and ce.subject_id = ${sync.objectId}::int
           and ce.revision < ${sync.revision}::int
           and ce.created_at >= greatest(i.created_at, now() - interval '1 hour')
-          and i.event_types @> jsonb_build_array(ce.event_type::text)
-          and not exists (
-            select 1 from ${integrationSyncs} s where s.change_event_id = ce.id and s.integration_id = i.id
-          )
-          and not (ce.event_type in ('workitem_created', 'task_created') and exists (
-            select 1 from ${integrationSyncs} s where s.integration_id = i.id and s.content_type = ce.subject_type
-              and s.object_id = ce.subject_id and s.event_type = ce.event_type
-          ))
+          and ${awaitsFanOut}
         limit 1
       ) end as unfanned`);
   const [row] = rowsOf<{ older_sync: number | string | null; unfanned: string | null }>(result);
@@ -370,14 +374,7 @@ export async function listUnfannedChangeEvents(
       and exists (
         select 1 from ${integrations} i
         where i.active and i.created_at <= ce.created_at
-          and i.event_types @> jsonb_build_array(ce.event_type::text)
-          and not exists (
-            select 1 from ${integrationSyncs} s where s.change_event_id = ce.id and s.integration_id = i.id
-          )
-          and not (ce.event_type in ('workitem_created', 'task_created') and exists (
-            select 1 from ${integrationSyncs} s where s.integration_id = i.id and s.content_type = ce.subject_type
-              and s.object_id = ce.subject_id and s.event_type = ce.event_type
-          ))
+          and ${awaitsFanOut}
       )
     order by ce.created_at
     limit ${limit}`);

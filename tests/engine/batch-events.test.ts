@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,18 +6,20 @@ import { startEngine } from "../../engine/server";
 import {
   devClient,
   EXTERNAL_ENGINE,
+  freePort,
   getRun,
+  kill,
   runsForEvent,
   sendEvent,
   sendOne,
   serveApp,
+  spawnEngine,
   startTestEngine,
   syncApp,
   type TestApp,
   type TestEngine,
   tempDir,
   uniqueId,
-  waitFor,
   waitForFinishedRuns,
 } from "./helpers";
 
@@ -312,51 +312,6 @@ describe("batchEvents logs", () => {
 });
 
 // ---------------------------------------------------------------- SIGKILL
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function spawnEngine(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "engine/main.ts",
-      "--port",
-      String(port),
-      "--data-dir",
-      dataDir,
-      "--retry-interval",
-      "200ms",
-    ],
-    { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ENGINE_LOG_LEVEL: "warn" } },
-  );
-  await waitFor("engine child to listen", async () => {
-    if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}`);
-    const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-    return res?.ok ? true : undefined;
-  });
-  return child;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
 
 describe.skipIf(!!EXTERNAL_ENGINE)("batchEvents across SIGKILL", () => {
   let child: ChildProcess | undefined;

@@ -1,65 +1,21 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   devClient,
   EXTERNAL_ENGINE,
+  freePort,
   getRun,
+  kill,
   runsForEvent,
   sendOne,
   serveApp,
+  spawnEngine,
   syncApp,
   type TestApp,
   tempDir,
   waitFor,
   waitForFinishedRuns,
 } from "./helpers";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function spawnEngine(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "engine/main.ts",
-      "--port",
-      String(port),
-      "--data-dir",
-      dataDir,
-      "--retry-interval",
-      "200ms",
-    ],
-    { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ENGINE_LOG_LEVEL: "warn" } },
-  );
-  await waitFor("engine child to listen", async () => {
-    if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}`);
-    const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-    return res?.ok ? true : undefined;
-  });
-  return child;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
 
 describe.skipIf(!!EXTERNAL_ENGINE)("durability across SIGKILL", () => {
   let child: ChildProcess | undefined;

@@ -1,6 +1,7 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Inngest, type InngestFunction } from "inngest";
@@ -181,4 +182,52 @@ export async function sendOne(
   const res = await sendEvent(engineUrl, { name, data, ...(id ? { id } : {}) });
   if (res.status !== 200 || !res.body.ids?.[0]) throw new Error(`send failed: ${JSON.stringify(res.body)}`);
   return res.body.ids[0];
+}
+
+// ---------------------------------------------------------------- an engine as a child process (SIGKILL tests)
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `engine/main.ts` as its own process (plain node + tsx's loader: SIGKILL leaves no grandchild). */
+export async function spawnEngine(port: number, dataDir: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "engine/main.ts",
+      "--port",
+      String(port),
+      "--data-dir",
+      dataDir,
+      "--retry-interval",
+      "200ms",
+    ],
+    { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ENGINE_LOG_LEVEL: "warn" } },
+  );
+  await waitFor("engine child to listen", async () => {
+    if (child.exitCode !== null) throw new Error(`engine exited with ${child.exitCode}`);
+    const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+    return res?.ok ? true : undefined;
+  });
+  return child;
+}
+
+export function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
 }
