@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { Pool } from "undici";
 import { openDatabase } from "../db/client";
+import { rowsOf } from "../db/queries/syncs";
 import { CHANGE_EVENT_TYPES, integrations } from "../db/schema";
 import { startPostgresServer } from "../scripts/postgres-server";
 import { type ApiClient, signIn } from "./lib/client";
@@ -169,6 +170,14 @@ async function main() {
     };
 
     const postgresCpu = () => cpuTimeMsByName(process.pid, "postgres");
+    // Committed transactions (each autocommit statement is one): how many database round trips a save costs.
+    const transactions = async () => {
+      const result = await bench.db.execute(
+        sql`select xact_commit from pg_stat_database where datname = current_database()`,
+      );
+      return Number(rowsOf<{ xact_commit: string }>(result)[0]?.xact_commit ?? 0);
+    };
+    const transactionsAtStart = await transactions();
     const cpuAtStart = { next: cpuTimeMs(next.pid), engine: cpuTimeMs(engine.pid), postgres: postgresCpu() };
     const loadStart = performance.now();
     const loadAvgAtLoad = loadAverage();
@@ -239,6 +248,9 @@ async function main() {
       postgresMs: Math.round(postgresCpu() - cpuAtStart.postgres),
       benchProcessMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
     };
+    // pg_stat_database is updated when a backend's transaction ends and reported with a short delay.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const dbTransactions = (await transactions()) - transactionsAtStart;
     const latencies: number[] = [];
     let deliveredDuringLoad = 0;
     for (const [webhookId, at] of arrivals) {
@@ -305,6 +317,8 @@ async function main() {
         nextMsPerDelivery: round(cpu.nextMs / (delivered || 1)),
         engineMsPerDelivery: round(cpu.engineMs / (delivered || 1)),
         postgresMsPerDelivery: round(cpu.postgresMs / (delivered || 1)),
+        dbTransactions,
+        dbTransactionsPerSave: round(dbTransactions / saves),
       },
       ceiling: {
         ...ceiling,
@@ -510,6 +524,11 @@ function printTable(r: Record<string, unknown>) {
       "CPU used: next-server / engine / postgres",
       `${(r.cpu as { nextMs: number }).nextMs} / ${(r.cpu as { engineMs: number }).engineMs} / ${(r.cpu as { postgresMs: number }).postgresMs} ms over ${(r.cpu as { wallMs: number }).wallMs} ms wall`,
     ],
+    [
+      "CPU per delivery: next-server / engine / postgres",
+      `${(r.cpu as { nextMsPerDelivery: number }).nextMsPerDelivery} / ${(r.cpu as { engineMsPerDelivery: number }).engineMsPerDelivery} / ${(r.cpu as { postgresMsPerDelivery: number }).postgresMsPerDelivery} ms`,
+    ],
+    ["database transactions per save", (r.cpu as { dbTransactionsPerSave: number }).dbTransactionsPerSave],
     ["load average at start", (r.loadAverageAtStart as number[]).join(" ")],
   ];
   console.log(`\n${table(rows)}\n`);
