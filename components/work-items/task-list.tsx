@@ -1,7 +1,7 @@
 "use client";
 
 import { Check, LoaderCircle, Pencil, Plus, X } from "lucide-react";
-import { useActionState, useEffect, useId, useOptimistic, useRef, useState } from "react";
+import { startTransition, useActionState, useEffect, useId, useOptimistic, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -152,9 +152,15 @@ function TaskRow({
         <div className="flex items-center gap-3">
           <form
             ref={toggleForm}
-            action={(formData) => {
-              setOptimisticDone(formData.get("done") === "true");
-              return formAction(formData);
+            // Not a React form `action`: React resets a form after its action, which puts a controlled
+            // checkbox's DOM state back to its initial `checked` while React still renders it ticked.
+            onSubmit={(event) => {
+              event.preventDefault();
+              const formData = new FormData(event.currentTarget);
+              startTransition(() => {
+                setOptimisticDone(formData.get("done") === "true");
+                formAction(formData);
+              });
             }}
             className="flex min-w-0 flex-1 items-center"
           >
