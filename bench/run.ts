@@ -517,7 +517,10 @@ function printTable(r: Record<string, unknown>) {
     ],
     [`receiver ceiling (plain POST, ${c.concurrency} conc.)`, `${c.perSec}/s`],
     ["deliveries / ceiling", `${round(c.ratio * 100, 2)} %`],
-    ["item page, 10,000 syncs (median)", page(p.workItemPage as never)],
+    [
+      `item page, ${(r.pages as { syncsOnItem?: number }).syncsOnItem?.toLocaleString("en") ?? "?"} syncs (median)`,
+      page(p.workItemPage as never),
+    ],
     ["sync explorer, that item (median)", page(p.explorer as never)],
     ...mem.map((m) => [`${m.label} memory peak RSS / VmHWM`, `${m.peakRssMiB} / ${m.largestVmHwmMiB} MiB`]),
     [
