@@ -7,18 +7,10 @@ import { inngest } from "./client";
 import { attemptClaimed, attemptDelivery } from "./delivery";
 import { deliveryRequested } from "./events";
 
-export type SyncRef = Pick<
-  IntegrationSync,
-  "id" | "integrationId" | "contentType" | "objectId" | "revision"
-> & {
-  /** The loaded context when the caller created the row leased to this claimant (skips two round trips). */
-  ctx?: DeliveryContext;
-};
-
 export type DeliverNowResult = {
   synced: number;
   failed: number;
-  /** Waiting behind an older delivery, or for a paused integration to resume. */
+  /** Waiting behind an older delivery, for a paused integration to resume, or for another run's try. */
   waiting: number;
   /** Handed to a deliver-webhook run of their own (it retries with backoff). */
   handedOff: number;
@@ -26,66 +18,60 @@ export type DeliverNowResult = {
   released: number;
 };
 
-/** How many integration/object chains one step works on at once. */
-const PARALLEL_CHAINS = 16;
+/** How many syncs one step tries at once. */
+const PARALLEL_TRIES = 16;
 
 type Request = ReturnType<typeof deliveryRequested.create>;
 
 /**
- * The first try of freshly created syncs, inside the fan-out step that created them, so the usual
- * case costs one engine round trip per change event instead of one run per sync.
+ * The requests that let the next pending delivery of the same integration and object go, now that
+ * `settled` is settled. The event id names both, so a repeated release is deduped by the engine.
+ */
+export async function releaseRequests(
+  db: Db,
+  settled: Pick<IntegrationSync, "id" | "integrationId" | "contentType" | "objectId" | "revision">,
+): Promise<Request[]> {
+  const next = await findNextPendingSyncs(db, settled);
+  return next.map((id) =>
+    deliveryRequested.create({ syncId: id, trigger: "automatic" }, { id: `sync-${id}-after-${settled.id}` }),
+  );
+}
+
+/**
+ * The first try of a change event's syncs (one per integration), inside the fan-out step that created
+ * them, so the usual case costs one engine round trip per change event instead of one run per sync.
  *
- * Syncs of one integration and object go one after the other in revision order (chains in parallel).
- * A sync that cannot settle now stops its chain: a retryable failure gets a deliver-webhook run of its
- * own (a receiver's Retry-After rides along as `notBefore`); one that waits behind an older delivery
- * or a paused integration is released later by whatever it waits for. A 4xx that must not be retried
- * fails the sync here. Whatever settled releases the next pending delivery of its chain.
+ * A retryable failure gets a deliver-webhook run of its own (a receiver's Retry-After rides along as
+ * `notBefore`); a sync that waits behind an older delivery, a paused integration or another run's try
+ * is released later by whatever it waits for. A 4xx that must not be retried fails the sync here.
+ * Whatever settled releases the next pending delivery of its integration and object.
  *
  * Safe to run again (a retried step): settled syncs are skipped, the run id is the lease `claimant`
  * (see attemptDelivery), and every request has an event id the engine dedupes.
  */
-export async function deliverNow(db: Db, syncs: SyncRef[], claimant: string): Promise<DeliverNowResult> {
+export async function deliverNow(
+  db: Db,
+  syncs: DeliveryContext[],
+  claimant: string,
+): Promise<DeliverNowResult> {
   const result: DeliverNowResult = { synced: 0, failed: 0, waiting: 0, handedOff: 0, released: 0 };
-  const chains = new Map<string, SyncRef[]>();
-  for (const sync of syncs) {
-    const key = `${sync.integrationId}:${sync.contentType}:${sync.objectId}`;
-    const chain = chains.get(key);
-    if (chain) chain.push(sync);
-    else chains.set(key, [sync]);
-  }
   const requests: Request[] = [];
 
-  const runChain = async (chain: SyncRef[]) => {
-    chain.sort((a, b) => a.revision - b.revision || a.id - b.id);
-    let lastSettled: SyncRef | undefined;
-    for (const [index, sync] of chain.entries()) {
-      // Only the head of a chain may use its preloaded lease: later ones wait for it, and a lease can
-      // run out meanwhile, so they claim again.
-      const fresh =
-        index === 0 && sync.ctx?.sync.status === "pending" && sync.ctx.sync.claimedBy === claimant;
-      try {
-        const outcome =
-          fresh && sync.ctx
-            ? await attemptClaimed(db, sync.ctx, "automatic", claimant)
-            : await attemptDelivery(db, sync.id, "automatic", claimant);
-        if (outcome.outcome === "synced") {
-          result.synced++;
-        } else if (
-          outcome.outcome === "waiting" ||
-          outcome.outcome === "paused" ||
-          outcome.outcome === "in-flight"
-        ) {
-          result.waiting++;
-          break;
-        }
-        lastSettled = sync;
-      } catch (error) {
-        if (error instanceof NonRetriableError) {
-          await markSyncFailed(db, sync.id, error.message);
-          result.failed++;
-          lastSettled = sync;
-          continue;
-        }
+  const tryOne = async (ctx: DeliveryContext) => {
+    const { sync } = ctx;
+    try {
+      // A row the fan-out just created is already leased to it, with its context loaded.
+      const outcome =
+        sync.status === "pending" && sync.claimedBy === claimant
+          ? await attemptClaimed(db, ctx, "automatic", claimant)
+          : await attemptDelivery(db, sync.id, "automatic", claimant);
+      if (outcome.outcome === "waiting" || outcome.outcome === "paused" || outcome.outcome === "in-flight") {
+        result.waiting++;
+        return;
+      }
+      if (outcome.outcome === "synced") result.synced++;
+    } catch (error) {
+      if (!(error instanceof NonRetriableError)) {
         const notBefore = error instanceof RetryAfterError ? error.retryAfter : undefined;
         requests.push(
           deliveryRequested.create(
@@ -94,27 +80,20 @@ export async function deliverNow(db: Db, syncs: SyncRef[], claimant: string): Pr
           ),
         );
         result.handedOff++;
-        break;
+        return;
       }
+      await markSyncFailed(db, sync.id, error.message);
+      result.failed++;
     }
-    if (lastSettled) {
-      const next = await findNextPendingSyncs(db, lastSettled);
-      for (const id of next) {
-        requests.push(
-          deliveryRequested.create(
-            { syncId: id, trigger: "automatic" },
-            { id: `sync-${id}-after-${lastSettled.id}` },
-          ),
-        );
-      }
-      result.released += next.length;
-    }
+    const released = await releaseRequests(db, sync);
+    requests.push(...released);
+    result.released += released.length;
   };
 
-  const queue = [...chains.values()];
+  const queue = [...syncs];
   await Promise.all(
-    Array.from({ length: Math.min(PARALLEL_CHAINS, queue.length) }, async () => {
-      for (let chain = queue.shift(); chain; chain = queue.shift()) await runChain(chain);
+    Array.from({ length: Math.min(PARALLEL_TRIES, queue.length) }, async () => {
+      for (let ctx = queue.shift(); ctx; ctx = queue.shift()) await tryOne(ctx);
     }),
   );
 

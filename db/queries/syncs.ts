@@ -42,7 +42,7 @@ export function isCreationEvent(eventType: string): boolean {
 }
 
 export type SyncPlan = {
-  integration: Pick<Integration, "id" | "name" | "active">;
+  integration: Integration;
   /** The sync row for this change event, or null when a creation sync already existed. */
   sync: IntegrationSync | null;
 };
@@ -92,10 +92,7 @@ export async function createSyncsForChangeEvent(
       ? inserted
       : await db.select().from(integrationSyncs).where(eq(integrationSyncs.changeEventId, event.id));
   const byIntegration = new Map(rows.map((r) => [r.integrationId, r]));
-  return subscribers.map((integration) => ({
-    integration: { id: integration.id, name: integration.name, active: integration.active },
-    sync: byIntegration.get(integration.id) ?? null,
-  }));
+  return subscribers.map((integration) => ({ integration, sync: byIntegration.get(integration.id) ?? null }));
 }
 
 export type DeliveryContext = {
@@ -315,7 +312,6 @@ export async function listFailedSyncIdsSince(db: Db, integrationId: number, sinc
   return rows.map((r) => r.id);
 }
 
-/** Pending syncs of active integrations with no activity for longer than any live run stays quiet. */
 /**
  * Pending syncs whose run was lost, for the recovery cron: never tried although `neverTriedMinutes`
  * old and not waiting behind an older pending delivery of the same integration and object (a request

@@ -1,8 +1,9 @@
 import { RetryAfterError } from "inngest";
 import { getDb } from "@/db/client";
-import { findNextPendingSyncs, getDeliveryContext, markSyncFailed } from "@/db/queries/syncs";
+import { getDeliveryContext, markSyncFailed } from "@/db/queries/syncs";
 import { logger } from "@/lib/logger";
 import { inngest } from "../client";
+import { releaseRequests } from "../deliver-now";
 import { attemptDelivery } from "../delivery";
 import { deliveryRequested } from "../events";
 
@@ -13,19 +14,13 @@ import { deliveryRequested } from "../events";
 export const DELIVERY_RETRIES = 20;
 
 /** Lets the next delivery of the same integration and object go once this one is settled. */
-async function releaseNext(syncId: number): Promise<number[]> {
+async function releaseNext(syncId: number): Promise<number> {
   const db = getDb();
   const ctx = await getDeliveryContext(db, syncId);
-  if (!ctx) return [];
-  const next = await findNextPendingSyncs(db, ctx.sync);
-  if (next.length > 0) {
-    await inngest.send(
-      next.map((id) =>
-        deliveryRequested.create({ syncId: id, trigger: "automatic" }, { id: `sync-${id}-after-${syncId}` }),
-      ),
-    );
-  }
-  return next;
+  if (!ctx) return 0;
+  const requests = await releaseRequests(db, ctx.sync);
+  if (requests.length > 0) await inngest.send(requests);
+  return requests.length;
 }
 
 export const deliverWebhookFunction = inngest.createFunction(
@@ -33,8 +28,8 @@ export const deliverWebhookFunction = inngest.createFunction(
     id: "deliver-webhook",
     triggers: [deliveryRequested],
     retries: DELIVERY_RETRIES,
-    // Two runs for one sync (a recovery re-request racing a live run) never post at the same time;
-    // the second sees the sync settled and sends nothing.
+    // Runs for one sync (a recovery re-request racing a live run) queue here rather than meet at the
+    // lease (attemptDelivery), which is what keeps any two tries of a sync apart.
     concurrency: { key: "event.data.syncId", limit: 1 },
     onFailure: async ({ event, error, step }) => {
       const { syncId } = event.data.event.data;

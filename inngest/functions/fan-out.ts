@@ -3,6 +3,7 @@ import { NonRetriableError } from "inngest";
 import { type Db, getDb } from "@/db/client";
 import {
   createSyncsForChangeEvent,
+  type DeliveryContext,
   getChangeEventWithReference,
   isCreationEvent,
   listSubscribedIntegrations,
@@ -11,7 +12,7 @@ import { type ChangeEvent, workItems } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import { buildWebhookBody } from "@/lib/webhooks";
 import { inngest } from "../client";
-import { type DeliverNowResult, deliverNow, type SyncRef } from "../deliver-now";
+import { type DeliverNowResult, deliverNow } from "../deliver-now";
 import { claimLeaseMs } from "../delivery";
 import { taskCreated, taskUpdated, workItemCreated, workItemStatusChanged, workItemUpdated } from "../events";
 import { DELIVERY_RETRIES } from "./deliver-webhook";
@@ -74,8 +75,7 @@ export async function fanOut(db: Db, changeEventId: string, claimant: string): P
     claimant,
     leaseMs: claimLeaseMs(),
   });
-  const integrationById = new Map(subscribers.map((i) => [i.id, i]));
-  const toDeliver: SyncRef[] = [];
+  const toDeliver: DeliveryContext[] = [];
   for (const plan of plans) {
     if (!plan.sync || (isCreationEvent(eventType) && plan.sync.status !== "pending")) {
       logger.info(
@@ -91,15 +91,7 @@ export async function fanOut(db: Db, changeEventId: string, claimant: string): P
     // A settled sync of this very change event goes to deliverNow too: a retried step (the first one
     // died after the POST) must still release the next delivery of its integration and object.
     if (plan.sync && plan.integration.active) {
-      const integration = integrationById.get(plan.integration.id);
-      toDeliver.push({
-        id: plan.sync.id,
-        integrationId: plan.integration.id,
-        contentType: subjectType,
-        objectId: subjectId,
-        revision: change.revision,
-        ctx: integration ? { sync: plan.sync, integration, reference } : undefined,
-      });
+      toDeliver.push({ sync: plan.sync, integration: plan.integration, reference });
     }
   }
   const delivered = await deliverNow(db, toDeliver, claimant);
