@@ -65,3 +65,9 @@ export function getDb(): Db {
 export function setDbHandle(handle: DbHandle | undefined): void {
   globalForDb.fixedServiceDb = handle;
 }
+
+/** Rows of a raw `db.execute`: postgres.js returns an array, PGlite returns `{ rows }`. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

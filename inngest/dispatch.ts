@@ -2,12 +2,24 @@ import { inArray } from "drizzle-orm";
 import { after } from "next/server";
 import { type Db, getDb } from "@/db/client";
 import { type ChangeEventWithReference, markChangeEventsDispatched } from "@/db/queries/syncs";
-import { type ChangeEvent, workItems } from "@/db/schema";
+import { type ChangeEvent, type SubjectType, workItems } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import { inngest } from "./client";
 import { CHANGE_EVENT_NAMES, type ChangeEventData } from "./events";
 
 const SUBJECT_LABEL = { workitem: "WorkItem", task: "Task" } as const;
+
+/** How log lines name a changed object: "WorkItem RMA-000123" or "Task 45 of RMA-000123". */
+export function describeSubject(subject: {
+  subjectType: SubjectType;
+  subjectId: number;
+  reference: string;
+}): string {
+  const { subjectType, subjectId, reference } = subject;
+  return subjectType === "workitem"
+    ? `WorkItem ${reference}`
+    : `${SUBJECT_LABEL[subjectType]} ${subjectId} of ${reference}`;
+}
 
 export function toInngestEvent(event: ChangeEventWithReference) {
   const data: ChangeEventData = {
@@ -83,7 +95,7 @@ async function dispatchNow(events: ChangeEvent[], db: Db): Promise<void> {
     const verb = e.eventType.endsWith("_created") ? "created" : "updated";
     logger.info(
       { changeEventId: e.id, eventType: e.eventType, workItemId: e.workItemId },
-      `${SUBJECT_LABEL[e.subjectType]} ${e.subjectType === "workitem" ? e.reference : `${e.subjectId} of ${e.reference}`} ${verb}, will trigger integration`,
+      `${describeSubject(e)} ${verb}, will trigger integration`,
     );
   }
   await sendChangeEvents(db, withReference);

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { type Db, rowsOf } from "../client";
 import {
   type ChangeEventType,
   integrationSyncs,
@@ -30,11 +30,9 @@ export async function countDeliveriesPerHour(db: Db): Promise<HourBucket[]> {
     left join ${integrationSyncs} s on s.created_at >= h.hour and s.created_at < h.hour + interval '1 hour'
     group by h.hour, s.status
     order by h.hour`);
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-    hour_ms: number | string;
-    status: SyncStatus | null;
-    count: number | string;
-  }[];
+  const rows = rowsOf<{ hour_ms: number | string; status: SyncStatus | null; count: number | string }>(
+    result,
+  );
   const buckets = new Map<number, HourBucket>();
   for (const row of rows) {
     const ms = Number(row.hour_ms);

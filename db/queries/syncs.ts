@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { type Db, rowsOf } from "../client";
 import {
   type AttemptTrigger,
   type ChangeEvent,
@@ -416,10 +416,4 @@ export async function listUndispatchedChangeEvents(
 export async function markChangeEventsDispatched(db: Db, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.update(changeEvents).set({ dispatchedAt: sql`now()` }).where(inArray(changeEvents.id, ids));
-}
-
-/** postgres.js returns an array; PGlite returns `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

@@ -14,10 +14,9 @@ import { buildWebhookBody } from "@/lib/webhooks";
 import { inngest } from "../client";
 import { type DeliverNowResult, deliverNow } from "../deliver-now";
 import { claimLeaseMs } from "../delivery";
+import { describeSubject } from "../dispatch";
 import { taskCreated, taskUpdated, workItemCreated, workItemStatusChanged, workItemUpdated } from "../events";
 import { DELIVERY_RETRIES } from "./deliver-webhook";
-
-const SUBJECT_LABEL = { workitem: "WorkItem", task: "Task" } as const;
 
 function toJson(value: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
@@ -65,7 +64,7 @@ export async function fanOut(db: Db, changeEventId: string, claimant: string): P
   const change = await getChangeEventWithReference(db, changeEventId);
   if (!change) throw new NonRetriableError(`Change event ${changeEventId} not found`);
   const { eventType, subjectType, subjectId, reference } = change;
-  const label = `${SUBJECT_LABEL[subjectType]} ${subjectType === "workitem" ? reference : `${subjectId} (${reference})`}`;
+  const label = describeSubject(change);
   const subscribers = await listSubscribedIntegrations(db, eventType);
   logger.info(
     { changeEventId, eventType },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CHANGE_EVENT_TYPES, type ChangeEventType, SYNC_STATUSES, type SyncStatus } from "@/db/schema";
+import { allParams, firstParam, type RawParams } from "@/lib/search-params";
 
 export const EXPLORER_SORT_KEYS = ["created", "status", "event", "attempts", "latency"] as const;
 export type ExplorerSortKey = (typeof EXPLORER_SORT_KEYS)[number];
@@ -38,50 +39,39 @@ export const DEFAULT_EXPLORER_PARAMS: ExplorerParams = {
   dir: "desc",
 };
 
-type RawParams = Record<string, string | string[] | undefined> | URLSearchParams;
-
-function all(raw: RawParams, key: string): string[] {
-  const values = raw instanceof URLSearchParams ? raw.getAll(key) : [raw[key] ?? []].flat();
-  return values.flatMap((v) => v.split(",")).filter(Boolean);
-}
-
-function first(raw: RawParams, key: string): string | undefined {
-  return all(raw, key)[0];
-}
-
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const validDate = (v: string | undefined) => (v && DATE.test(v) && !Number.isNaN(Date.parse(v)) ? v : null);
 
 /** Reads the explorer state from search params; anything malformed falls back to the default. */
 export function parseExplorerParams(raw: RawParams): ExplorerParams {
-  const pageSize = Number(first(raw, "pageSize"));
-  const integration = Number(first(raw, "integration"));
+  const pageSize = Number(firstParam(raw, "pageSize"));
+  const integration = Number(firstParam(raw, "integration"));
   return {
-    view: first(raw, "view") === "objects" ? "objects" : "syncs",
+    view: firstParam(raw, "view") === "objects" ? "objects" : "syncs",
     page: z.coerce
       .number()
       .int()
       .min(1)
       .max(100_000)
       .catch(1)
-      .parse(first(raw, "page") ?? 1),
+      .parse(firstParam(raw, "page") ?? 1),
     pageSize: (EXPLORER_PAGE_SIZES as readonly number[]).includes(pageSize)
       ? pageSize
       : DEFAULT_EXPLORER_PAGE_SIZE,
-    object: (first(raw, "object") ?? "").trim().slice(0, 100),
+    object: (firstParam(raw, "object") ?? "").trim().slice(0, 100),
     integrationId: Number.isInteger(integration) && integration > 0 ? integration : null,
     eventType: z
       .enum(CHANGE_EVENT_TYPES)
       .nullable()
       .catch(null)
-      .parse(first(raw, "event") ?? null),
-    status: all(raw, "status").filter((s): s is SyncStatus =>
+      .parse(firstParam(raw, "event") ?? null),
+    status: allParams(raw, "status").filter((s): s is SyncStatus =>
       (SYNC_STATUSES as readonly string[]).includes(s),
     ),
-    from: validDate(first(raw, "from")),
-    to: validDate(first(raw, "to")),
-    sort: z.enum(EXPLORER_SORT_KEYS).catch("created").parse(first(raw, "sort")),
-    dir: z.enum(["asc", "desc"]).catch("desc").parse(first(raw, "dir")),
+    from: validDate(firstParam(raw, "from")),
+    to: validDate(firstParam(raw, "to")),
+    sort: z.enum(EXPLORER_SORT_KEYS).catch("created").parse(firstParam(raw, "sort")),
+    dir: z.enum(["asc", "desc"]).catch("desc").parse(firstParam(raw, "dir")),
   };
 }
 

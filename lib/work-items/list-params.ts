@@ -5,6 +5,7 @@ import {
   type WorkItemPriority,
   type WorkItemStatus,
 } from "@/db/schema";
+import { allParams, firstParam, type RawParams } from "@/lib/search-params";
 
 export const WORK_ITEM_SORT_KEYS = [
   "reference",
@@ -42,36 +43,25 @@ export const DEFAULT_LIST_PARAMS: WorkItemListParams = {
   dir: "desc",
 };
 
-type RawParams = Record<string, string | string[] | undefined> | URLSearchParams;
-
-function all(raw: RawParams, key: string): string[] {
-  const values = raw instanceof URLSearchParams ? raw.getAll(key) : [raw[key] ?? []].flat();
-  return values.flatMap((v) => v.split(",")).filter(Boolean);
-}
-
-function first(raw: RawParams, key: string): string | undefined {
-  return all(raw, key)[0];
-}
-
 const positiveInt = (fallback: number, max: number) =>
   z.coerce.number().int().min(1).max(max).catch(fallback);
 
 /** Reads list state from URL search params; anything malformed falls back to the default. */
 export function parseWorkItemListParams(raw: RawParams): WorkItemListParams {
-  const pageSize = Number(first(raw, "pageSize"));
+  const pageSize = Number(firstParam(raw, "pageSize"));
   return {
-    page: positiveInt(1, 100_000).parse(first(raw, "page") ?? 1),
+    page: positiveInt(1, 100_000).parse(firstParam(raw, "page") ?? 1),
     pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
-    q: (first(raw, "q") ?? "").trim().slice(0, 200),
-    status: all(raw, "status").filter((s): s is WorkItemStatus =>
+    q: (firstParam(raw, "q") ?? "").trim().slice(0, 200),
+    status: allParams(raw, "status").filter((s): s is WorkItemStatus =>
       (WORK_ITEM_STATUSES as readonly string[]).includes(s),
     ),
-    priority: all(raw, "priority").filter((p): p is WorkItemPriority =>
+    priority: allParams(raw, "priority").filter((p): p is WorkItemPriority =>
       (WORK_ITEM_PRIORITIES as readonly string[]).includes(p),
     ),
-    technicianId: first(raw, "technician") ?? null,
-    sort: z.enum(WORK_ITEM_SORT_KEYS).catch("updated").parse(first(raw, "sort")),
-    dir: z.enum(["asc", "desc"]).catch("desc").parse(first(raw, "dir")),
+    technicianId: firstParam(raw, "technician") ?? null,
+    sort: z.enum(WORK_ITEM_SORT_KEYS).catch("updated").parse(firstParam(raw, "sort")),
+    dir: z.enum(["asc", "desc"]).catch("desc").parse(firstParam(raw, "dir")),
   };
 }
 

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rowsOf } from "@/db/queries/syncs";
+import { rowsOf } from "@/db/client";
 import { createTestDb, type TestDb } from "../support/db";
 import type { ReceivedRequest, ScriptedResponse } from "../support/receiver";
 import {

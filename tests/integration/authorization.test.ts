@@ -4,7 +4,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { setDbHandle } from "@/db/client";
+import { rowsOf, setDbHandle } from "@/db/client";
 import { createTask } from "@/db/queries/tasks";
 import { createUser, deactivateUser } from "@/db/queries/users";
 import { createWorkItem, getWorkItem } from "@/db/queries/work-items";
@@ -95,8 +95,7 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
       const result = await t.db.execute(
         sql.raw(`select coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from ${table} x`),
       );
-      const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
-      parts.push(`${table}:${(rows[0] as { h: string }).h}`);
+      parts.push(`${table}:${rowsOf<{ h: string }>(result)[0].h}`);
     }
     return parts.join(",");
   }
@@ -392,11 +391,9 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
     const result = await t.db.execute(
       sql`select actor_id, actor_name from change_events where work_item_id = ${item.row.id} and event_type = 'workitem_updated'`,
     );
-    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-      actor_id: string;
-      actor_name: string;
-    }[];
-    expect(rows).toEqual([{ actor_id: users.technician.id, actor_name: users.technician.name }]);
+    expect(rowsOf<{ actor_id: string; actor_name: string }>(result)).toEqual([
+      { actor_id: users.technician.id, actor_name: users.technician.name },
+    ]);
     expect((await getWorkItem(t.db, item.row.id))?.revision).toBe(2);
   });
 });

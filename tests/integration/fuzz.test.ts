@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
+import { rowsOf } from "@/db/client";
 import { type EngineServer, startEngine } from "../../engine/server";
 import { asUser } from "../support/auth";
 import { DRIVERS } from "../support/db";
@@ -109,8 +110,7 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
     const out: Record<string, number> = {};
     for (const table of TABLES) {
       const result = await p.db.db.execute(sql.raw(`select count(*)::int as n from ${table}`));
-      const rows = Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows;
-      out[table] = Number((rows[0] as { n: number }).n);
+      out[table] = Number(rowsOf<{ n: number }>(result)[0].n);
     }
     return out;
   }
