@@ -1,13 +1,13 @@
 "use client";
 
-import { Filter, SearchX, X } from "lucide-react";
+import { Filter, X } from "lucide-react";
 import Form from "next/form";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useTransition } from "react";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
-import { EmptyState } from "@/components/ui/empty-state";
+import { ListEmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
@@ -85,38 +85,22 @@ export function SyncExplorer(props: Props) {
     ),
   };
 
-  const empty =
-    props.total > 0 ? (
-      <EmptyState
-        icon={<SearchX />}
-        title="This page is empty"
-        action={
-          <Link
-            href={`${PATH}${explorerQuery({ ...params, page: 1 })}`}
-            className={buttonVariants({ variant: "secondary" })}
-          >
-            Go to the first page
-          </Link>
-        }
-      />
-    ) : filtered ? (
-      <EmptyState
-        icon={<SearchX />}
-        title="No deliveries match"
-        description="Try another work item, a wider date range or fewer filters."
-        action={
-          <Link href={clearHref} className={buttonVariants({ variant: "secondary" })}>
-            Clear filters
-          </Link>
-        }
-      />
-    ) : (
-      <EmptyState
-        icon={<SearchX />}
-        title="No deliveries yet"
-        description="Every change sent to an integration shows up here."
-      />
-    );
+  const empty = (
+    <ListEmptyState
+      total={props.total}
+      filtered={filtered}
+      firstPageHref={`${PATH}${explorerQuery({ ...params, page: 1 })}`}
+      clearHref={clearHref}
+      noMatch={{
+        title: "No deliveries match",
+        description: "Try another work item, a wider date range or fewer filters.",
+      }}
+      nothingYet={{
+        title: "No deliveries yet",
+        description: "Every change sent to an integration shows up here.",
+      }}
+    />
+  );
 
   return (
     <div className="space-y-4">

@@ -1,4 +1,7 @@
+import { SearchX } from "lucide-react";
+import Link from "next/link";
 import type * as React from "react";
+import { buttonVariants } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 
 export function EmptyState({
@@ -26,4 +29,58 @@ export function EmptyState({
       {action ? <div className="mt-3">{action}</div> : null}
     </div>
   );
+}
+
+/**
+ * The empty state of a paginated list with filters: a page past the end, nothing matching the
+ * filters, or nothing at all yet.
+ */
+export function ListEmptyState({
+  total,
+  filtered,
+  firstPageHref,
+  clearHref,
+  pastEnd,
+  noMatch,
+  nothingYet,
+}: {
+  /** Matching rows on all pages. */
+  total: number;
+  filtered: boolean;
+  firstPageHref: string;
+  clearHref: string;
+  /** What a page past the end says about the earlier pages. */
+  pastEnd?: string;
+  noMatch: { title: string; description: string };
+  nothingYet: { title: string; description: string; action?: React.ReactNode };
+}) {
+  if (total > 0) {
+    return (
+      <EmptyState
+        icon={<SearchX />}
+        title="This page is empty"
+        description={pastEnd}
+        action={
+          <Link href={firstPageHref} className={buttonVariants({ variant: "secondary" })}>
+            Go to the first page
+          </Link>
+        }
+      />
+    );
+  }
+  if (filtered) {
+    return (
+      <EmptyState
+        icon={<SearchX />}
+        title={noMatch.title}
+        description={noMatch.description}
+        action={
+          <Link href={clearHref} className={buttonVariants({ variant: "secondary" })}>
+            Clear filters
+          </Link>
+        }
+      />
+    );
+  }
+  return <EmptyState icon={<SearchX />} {...nothingYet} />;
 }

@@ -1,13 +1,13 @@
 "use client";
 
-import { Search, SearchX, X } from "lucide-react";
+import { Search, X } from "lucide-react";
 import Form from "next/form";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useTransition } from "react";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
-import { EmptyState } from "@/components/ui/empty-state";
+import { ListEmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
@@ -180,43 +180,23 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
             ),
           }}
           empty={
-            total > 0 ? (
-              <EmptyState
-                icon={<SearchX />}
-                title="This page is empty"
-                description={`There are ${total} matching work items on earlier pages.`}
-                action={
-                  <Link
-                    href={`${PATH}${workItemListQuery({ ...params, page: 1 })}`}
-                    className={buttonVariants({ variant: "secondary" })}
-                  >
-                    Go to the first page
-                  </Link>
-                }
-              />
-            ) : filtered ? (
-              <EmptyState
-                icon={<SearchX />}
-                title="No work items match"
-                description="Try another search or fewer filters."
-                action={
-                  <Link href={PATH} className={buttonVariants({ variant: "secondary" })}>
-                    Clear filters
-                  </Link>
-                }
-              />
-            ) : (
-              <EmptyState
-                icon={<SearchX />}
-                title="No work items yet"
-                description="Repairs you book in show up here."
-                action={
+            <ListEmptyState
+              total={total}
+              filtered={filtered}
+              firstPageHref={`${PATH}${workItemListQuery({ ...params, page: 1 })}`}
+              clearHref={PATH}
+              pastEnd={`There are ${total} matching work items on earlier pages.`}
+              noMatch={{ title: "No work items match", description: "Try another search or fewer filters." }}
+              nothingYet={{
+                title: "No work items yet",
+                description: "Repairs you book in show up here.",
+                action: (
                   <Link href={`${PATH}/new`} className={buttonVariants({ variant: "primary" })}>
                     New work item
                   </Link>
-                }
-              />
-            )
+                ),
+              }}
+            />
           }
         />
       </div>
