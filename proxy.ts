@@ -1,6 +1,6 @@
 import { getSessionCookie } from "better-auth/cookies";
 import { type NextRequest, NextResponse } from "next/server";
-import { CURRENT_PATH_HEADER, isPublicPath, signInPathFor } from "@/lib/auth/paths";
+import { CURRENT_PATH_HEADER, isPublicPath, signInPathFor } from "@/server/auth/paths";
 
 /**
  * A convenience, not the guard: it only sees whether a session cookie exists (not whether it is valid,

@@ -7,8 +7,8 @@
 import { stdin, stdout } from "node:process";
 import { openDatabase, optionsFromEnv } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { normalizeEmail } from "@/db/queries/users";
-import { adminInputSchema, createOrUpdateAdmin, parseCliArgs } from "@/lib/auth/first-admin";
+import { adminInputSchema, createOrUpdateAdmin, parseCliArgs } from "@/server/auth/first-admin";
+import { normalizeEmail } from "@/server/auth/users";
 
 const USAGE =
   'Usage: npm run create-admin -- --email ada@example.com --name "Ada Admin" [--update]\n' +

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { type NavLink, NavLinks } from "@/components/app-shell/nav-links";
 import { UserMenu } from "@/components/auth/user-menu";
 import type { Role } from "@/db/schema";
-import { hasRole, requireUser } from "@/lib/auth/guard";
+import { hasRole, requireUser } from "@/server/auth/guard";
 
 export const dynamic = "force-dynamic";
 

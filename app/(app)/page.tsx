@@ -11,7 +11,7 @@ import {
 } from "@/components/dashboard/dashboard-sections";
 import { SectionBoundary } from "@/components/dashboard/section-boundary";
 import { buttonVariants } from "@/components/ui/button";
-import { hasRole, requireUser } from "@/lib/auth/guard";
+import { hasRole, requireUser } from "@/server/auth/guard";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Dashboard" };

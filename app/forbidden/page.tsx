@@ -4,10 +4,10 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { RoleBadge } from "@/components/auth/role-badge";
 import { Button } from "@/components/ui/button";
-import { signOutAction } from "@/lib/auth/actions";
-import { getCurrentUser } from "@/lib/auth/guard";
-import { SIGN_IN_PATH, safeNextPath } from "@/lib/auth/paths";
-import { isRole, ROLE_LABELS } from "@/lib/auth/roles";
+import { signOutAction } from "@/server/auth/actions";
+import { getCurrentUser } from "@/server/auth/guard";
+import { SIGN_IN_PATH, safeNextPath } from "@/server/auth/paths";
+import { isRole, ROLE_LABELS } from "@/server/auth/roles";
 
 export const metadata: Metadata = { title: "No access" };
 export const dynamic = "force-dynamic";

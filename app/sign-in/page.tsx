@@ -2,9 +2,9 @@ import { Wrench } from "lucide-react";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
-import { getCurrentUser } from "@/lib/auth/guard";
-import { safeNextPath } from "@/lib/auth/paths";
-import { DEMO_PASSWORD, DEMO_USERS } from "@/lib/auth/seed-users";
+import { getCurrentUser } from "@/server/auth/guard";
+import { safeNextPath } from "@/server/auth/paths";
+import { DEMO_PASSWORD, DEMO_USERS } from "@/server/auth/seed-users";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
+import { ROLE_LABELS, type Role } from "@/server/auth/roles";
 
 const ROLE_TONES: Record<Role, BadgeTone> = {
   technician: "neutral",

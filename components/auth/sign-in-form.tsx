@@ -5,7 +5,7 @@ import { useEffect, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { authClient } from "@/lib/auth/client";
+import { authClient } from "./auth-client";
 
 export type DemoAccount = { email: string; name: string; role: string };
 

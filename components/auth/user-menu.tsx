@@ -1,6 +1,6 @@
 import { LogOut } from "lucide-react";
-import { signOutAction } from "@/lib/auth/actions";
-import type { SessionUser } from "@/lib/auth/guard";
+import { signOutAction } from "@/server/auth/actions";
+import type { SessionUser } from "@/server/auth/guard";
 import { RoleBadge } from "./role-badge";
 
 /** Name, role and a sign-out button; a plain form, so it works before hydration too. */

@@ -8,9 +8,9 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { TableCell, TableRow } from "@/components/ui/table";
-import type { Action, ActionResult } from "@/lib/auth/guard";
-import { ROLE_LABELS, ROLES, type Role } from "@/lib/auth/roles";
 import { cn } from "@/lib/utils";
+import type { Action, ActionResult } from "@/server/auth/guard";
+import { ROLE_LABELS, ROLES, type Role } from "@/server/auth/roles";
 import { RoleBadge } from "./role-badge";
 import { STACKED_CELL, STACKED_ROW } from "./stacked-table";
 

@@ -5,14 +5,14 @@ import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db/client";
+import { cn } from "@/lib/utils";
 import {
   countDeliveriesPerHour,
   getOldestPending,
   listIntegrationStats,
   listRecentFailures,
-} from "@/db/queries/dashboard";
-import { EVENT_TYPE_LABELS } from "@/lib/syncs/labels";
-import { cn } from "@/lib/utils";
+} from "@/server/syncs/dashboard";
+import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
 import { formatAge, formatAgo, formatMs, formatPercent } from "../syncs/format";
 import { DeliveriesChart } from "./deliveries-chart";
 

@@ -1,7 +1,7 @@
 import { format } from "date-fns";
-import type { HourBucket } from "@/db/queries/dashboard";
 import type { SyncStatus } from "@/db/schema";
-import { SYNC_STATUS_LABELS } from "@/lib/syncs/labels";
+import type { HourBucket } from "@/server/syncs/dashboard";
+import { SYNC_STATUS_LABELS } from "@/server/syncs/labels";
 import { SYNC_STATUS_FILLS } from "../syncs/sync-status-badge";
 
 /** Bottom to top. */

@@ -9,8 +9,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { ActionResult } from "@/lib/auth/guard";
-import { errorKindLabel } from "@/lib/syncs/labels";
+import type { ActionResult } from "@/server/auth/guard";
+import { errorKindLabel } from "@/server/syncs/labels";
 import { formatDateTime, formatMs } from "../syncs/format";
 import { SecretReveal } from "./secret-reveal";
 

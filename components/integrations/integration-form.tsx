@@ -10,8 +10,8 @@ import { Button, buttonVariants } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { CHANGE_EVENT_TYPES, type ChangeEventType } from "@/db/schema";
-import type { ActionResult } from "@/lib/auth/guard";
-import { EVENT_TYPE_LABELS } from "@/lib/syncs/labels";
+import type { ActionResult } from "@/server/auth/guard";
+import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
 import { SecretReveal } from "./secret-reveal";
 
 const EVENT_HINTS: Record<ChangeEventType, string> = {

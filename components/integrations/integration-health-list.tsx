@@ -3,10 +3,10 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { IntegrationWithHealth } from "@/db/queries/integration-health";
-import { CONSECUTIVE_FAILURES_WINDOW } from "@/db/queries/integration-health";
-import { EVENT_TYPE_LABELS } from "@/lib/syncs/labels";
 import { cn } from "@/lib/utils";
+import type { IntegrationWithHealth } from "@/server/integrations/health";
+import { CONSECUTIVE_FAILURES_WINDOW } from "@/server/integrations/health";
+import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
 import { formatAgo, formatPercent } from "../syncs/format";
 
 export function IntegrationStateBadge({ active }: { active: boolean }) {

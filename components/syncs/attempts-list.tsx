@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
-import type { SyncAttemptDetail } from "@/db/queries/timeline";
-import { errorKindLabel } from "@/lib/syncs/labels";
+import { errorKindLabel } from "@/server/syncs/labels";
+import type { SyncAttemptDetail } from "@/server/syncs/timeline";
 import { formatDateTime, formatMs } from "./format";
 
 function HeaderTable({ headers, label }: { headers: Record<string, string> | null; label: string }) {

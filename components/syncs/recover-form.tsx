@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
-import type { ActionResult } from "@/lib/auth/guard";
+import type { ActionResult } from "@/server/auth/guard";
 
 type Result = ActionResult<{ requested: number }> | null;
 

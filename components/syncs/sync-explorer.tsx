@@ -11,17 +11,17 @@ import { ListEmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
-import type { ExplorerRow, ObjectCountRow } from "@/db/queries/explorer";
 import { CHANGE_EVENT_TYPES, SYNC_STATUSES } from "@/db/schema";
+import { cn } from "@/lib/utils";
+import type { ExplorerRow, ObjectCountRow } from "@/server/syncs/explorer";
 import {
   EXPLORER_PAGE_SIZES,
   type ExplorerParams,
   type ExplorerSortKey,
   explorerQuery,
   hasExplorerFilters,
-} from "@/lib/syncs/explorer-params";
-import { EVENT_TYPE_LABELS, SYNC_STATUS_LABELS } from "@/lib/syncs/labels";
-import { cn } from "@/lib/utils";
+} from "@/server/syncs/explorer-params";
+import { EVENT_TYPE_LABELS, SYNC_STATUS_LABELS } from "@/server/syncs/labels";
 import {
   explorerColumnClassNames,
   explorerColumns,

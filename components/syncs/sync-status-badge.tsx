@@ -2,8 +2,8 @@ import { CircleAlert, CircleCheck, CircleMinus, LoaderCircle } from "lucide-reac
 import type * as React from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { SyncStatus } from "@/db/schema";
-import { SYNC_STATUS_LABELS } from "@/lib/syncs/labels";
 import { cn } from "@/lib/utils";
+import { SYNC_STATUS_LABELS } from "@/server/syncs/labels";
 
 export const SYNC_STATUS_TONES: Record<SyncStatus, BadgeTone> = {
   pending: "amber",

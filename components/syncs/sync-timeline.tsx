@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
-import { listTimeline } from "@/db/queries/timeline";
-import { getCurrentUser, hasRole } from "@/lib/auth/guard";
+import { getCurrentUser, hasRole } from "@/server/auth/guard";
+import { listTimeline } from "@/server/syncs/timeline";
 import { SyncTimelineClient } from "./sync-timeline-client";
 
 /**

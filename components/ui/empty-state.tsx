@@ -1,8 +1,8 @@
 import { SearchX } from "lucide-react";
 import Link from "next/link";
 import type * as React from "react";
-import { buttonVariants } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
+import { buttonVariants } from "./button";
 
 export function EmptyState({
   icon,

@@ -4,7 +4,7 @@ import { format } from "date-fns";
 import Link from "next/link";
 import { createDataTableColumnHelper, type DataTableColumn } from "@/components/ui/data-table";
 import type { WorkItemPriority, WorkItemStatus } from "@/db/schema";
-import type { WorkItemSortKey } from "@/lib/work-items/list-params";
+import type { WorkItemSortKey } from "@/server/work-items/list-params";
 import { PriorityBadge, StatusBadge } from "./badges";
 
 /** What the list needs of a work item (dates as ISO strings, so the row is plain JSON). */

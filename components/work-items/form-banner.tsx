@@ -1,6 +1,6 @@
 import { Alert } from "@/components/ui/alert";
-import type { ActionResult } from "@/lib/auth/guard";
-import { isStaleMessage } from "@/lib/work-items/validation";
+import type { ActionResult } from "@/server/auth/guard";
+import { isStaleMessage } from "@/server/work-items/validation";
 
 /**
  * The form-level outcome of a save, in a live region so screen readers hear it. A stale save gets a

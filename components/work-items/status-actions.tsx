@@ -5,8 +5,8 @@ import { useActionState, useEffect, useId } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { WORK_ITEM_STATUSES, type WorkItemStatus } from "@/db/schema";
-import type { ActionResult } from "@/lib/auth/guard";
-import { STATUS_LABELS } from "@/lib/work-items/labels";
+import type { ActionResult } from "@/server/auth/guard";
+import { STATUS_LABELS } from "@/server/work-items/labels";
 import { FormBanner } from "./form-banner";
 
 type Props = {

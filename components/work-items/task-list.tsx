@@ -6,8 +6,8 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { ActionResult } from "@/lib/auth/guard";
 import { cn } from "@/lib/utils";
+import type { ActionResult } from "@/server/auth/guard";
 import { FormBanner } from "./form-banner";
 
 export type TaskItem = { id: number; title: string; done: boolean; revision: number };

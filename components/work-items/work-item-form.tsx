@@ -9,8 +9,8 @@ import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
-import type { ActionResult } from "@/lib/auth/guard";
-import { PRIORITY_LABELS, STATUS_LABELS } from "@/lib/work-items/labels";
+import type { ActionResult } from "@/server/auth/guard";
+import { PRIORITY_LABELS, STATUS_LABELS } from "@/server/work-items/labels";
 import { FormBanner } from "./form-banner";
 
 type Props = {

@@ -13,14 +13,14 @@ import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
 import { cn } from "@/lib/utils";
-import { PRIORITY_LABELS, STATUS_LABELS } from "@/lib/work-items/labels";
+import { PRIORITY_LABELS, STATUS_LABELS } from "@/server/work-items/labels";
 import {
   hasActiveFilters,
   PAGE_SIZES,
   type WorkItemListParams,
   type WorkItemSortKey,
   workItemListQuery,
-} from "@/lib/work-items/list-params";
+} from "@/server/work-items/list-params";
 import { STATUS_DOTS } from "./badges";
 import { type WorkItemListItem, workItemColumnClassNames, workItemColumns } from "./columns";
 

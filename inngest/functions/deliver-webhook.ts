@@ -1,10 +1,10 @@
 import { RetryAfterError } from "inngest";
 import { getDb } from "@/db/client";
-import { getDeliveryContext, markSyncFailed } from "@/db/queries/syncs";
 import { logger } from "@/lib/logger";
+import { attemptDelivery } from "@/server/deliveries/attempt";
+import { releaseRequests } from "@/server/deliveries/deliver-now";
+import { getDeliveryContext, markSyncFailed } from "@/server/deliveries/syncs";
 import { inngest } from "../client";
-import { releaseRequests } from "../deliver-now";
-import { attemptDelivery } from "../delivery";
 import { deliveryRequested } from "../events";
 
 /**

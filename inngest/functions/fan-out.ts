@@ -1,20 +1,20 @@
 import { eq } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import { type Db, getDb } from "@/db/client";
+import { type ChangeEvent, workItems } from "@/db/schema";
+import { logger } from "@/lib/logger";
+import { claimLeaseMs } from "@/server/deliveries/attempt";
+import { type DeliverNowResult, deliverNow } from "@/server/deliveries/deliver-now";
+import { describeSubject } from "@/server/deliveries/outbox";
+import { buildWebhookBody } from "@/server/deliveries/payload";
 import {
   createSyncsForChangeEvent,
   type DeliveryContext,
   getChangeEventWithReference,
   isCreationEvent,
   listSubscribedIntegrations,
-} from "@/db/queries/syncs";
-import { type ChangeEvent, workItems } from "@/db/schema";
-import { logger } from "@/lib/logger";
-import { buildWebhookBody } from "@/lib/webhooks";
+} from "@/server/deliveries/syncs";
 import { inngest } from "../client";
-import { type DeliverNowResult, deliverNow } from "../deliver-now";
-import { claimLeaseMs } from "../delivery";
-import { describeSubject } from "../dispatch";
 import { taskCreated, taskUpdated, workItemCreated, workItemStatusChanged, workItemUpdated } from "../events";
 import { DELIVERY_RETRIES } from "./deliver-webhook";
 

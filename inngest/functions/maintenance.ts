@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
-import { listStuckSyncs, listUnfannedChangeEvents, pruneSyncedSyncs } from "@/db/queries/syncs";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { listStuckSyncs, listUnfannedChangeEvents, pruneSyncedSyncs } from "@/server/deliveries/syncs";
 import { inngest } from "../client";
 import { deliveryRequested, recoveryRequested } from "../events";
 import { fanOut } from "./fan-out";

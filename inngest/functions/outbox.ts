@@ -1,8 +1,8 @@
 import { getDb } from "@/db/client";
-import { listUndispatchedChangeEvents } from "@/db/queries/syncs";
 import { logger } from "@/lib/logger";
+import { sendChangeEvents } from "@/server/deliveries/outbox";
+import { listUndispatchedChangeEvents } from "@/server/deliveries/syncs";
 import { inngest } from "../client";
-import { sendChangeEvents } from "../dispatch";
 import { outboxFlushRequested } from "../events";
 
 /** Younger events may still be on their way from the action that wrote them. */

@@ -9,12 +9,12 @@ import {
   resetPasswordAction,
 } from "@/app/(app)/admin/users/actions";
 import { setDbHandle } from "@/db/client";
-import { countSessions, deactivateUser, getUserById, setUserRole } from "@/db/queries/users";
 import { accounts, rateLimits, sessions, users } from "@/db/schema";
-import { createOrUpdateAdmin } from "@/lib/auth/first-admin";
-import type { ActionResult, SessionUser } from "@/lib/auth/guard";
-import { DEMO_PASSWORD, type SeededUser, seedDemoUsers } from "@/lib/auth/seed-users";
-import { type Auth, createAuth } from "@/lib/auth/server";
+import { createOrUpdateAdmin } from "@/server/auth/first-admin";
+import type { ActionResult, SessionUser } from "@/server/auth/guard";
+import { DEMO_PASSWORD, type SeededUser, seedDemoUsers } from "@/server/auth/seed-users";
+import { type Auth, createAuth } from "@/server/auth/server";
+import { countSessions, deactivateUser, getUserById, setUserRole } from "@/server/auth/users";
 import { asUser } from "../support/auth";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
 

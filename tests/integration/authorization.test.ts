@@ -5,12 +5,12 @@ import { sql } from "drizzle-orm";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { rowsOf, setDbHandle } from "@/db/client";
-import { createTask } from "@/db/queries/tasks";
-import { createUser, deactivateUser } from "@/db/queries/users";
-import { createWorkItem, getWorkItem } from "@/db/queries/work-items";
 import { CHANGE_EVENT_TYPES, integrationSyncs, type Role } from "@/db/schema";
-import type { ActionResult, SessionUser } from "@/lib/auth/guard";
-import { type SeededUser, seedDemoUsers } from "@/lib/auth/seed-users";
+import type { ActionResult, SessionUser } from "@/server/auth/guard";
+import { type SeededUser, seedDemoUsers } from "@/server/auth/seed-users";
+import { createUser, deactivateUser } from "@/server/auth/users";
+import { createTask } from "@/server/work-items/tasks";
+import { createWorkItem, getWorkItem } from "@/server/work-items/work-items";
 import { type EngineServer, startEngine } from "../../engine/server";
 import { asUser } from "../support/auth";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
@@ -84,7 +84,7 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
       users: await import("@/app/(app)/admin/users/actions"),
       integrations: await import("@/app/(app)/integrations/actions"),
       syncs: await import("@/app/(app)/syncs/actions"),
-      ops: await import("@/inngest/operations"),
+      ops: await import("@/server/integrations/operations"),
     };
   }
 

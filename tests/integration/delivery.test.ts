@@ -1,8 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTask, updateTask } from "@/db/queries/tasks";
-import { createWorkItem, updateWorkItem } from "@/db/queries/work-items";
 import {
   CHANGE_EVENT_TYPES,
   type ChangeEvent,
@@ -11,6 +9,8 @@ import {
   integrations,
   syncAttempts,
 } from "@/db/schema";
+import { createTask, updateTask } from "@/server/work-items/tasks";
+import { createWorkItem, updateWorkItem } from "@/server/work-items/work-items";
 import { DRIVERS } from "../support/db";
 import { type Pipeline, startPipeline } from "../support/pipeline";
 import {
@@ -37,8 +37,8 @@ const ITEM = {
   technicianId: null,
 };
 
-type Ops = typeof import("@/inngest/operations");
-type Dispatch = typeof import("@/inngest/dispatch");
+type Ops = typeof import("@/server/integrations/operations");
+type Dispatch = typeof import("@/server/deliveries/outbox");
 
 describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
   let p: Pipeline;
@@ -49,8 +49,8 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
 
   beforeAll(async () => {
     p = await startPipeline(driver);
-    ops = await import("@/inngest/operations");
-    dispatch = await import("@/inngest/dispatch");
+    ops = await import("@/server/integrations/operations");
+    dispatch = await import("@/server/deliveries/outbox");
   });
   afterAll(async () => {
     await p?.close();
@@ -394,7 +394,7 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
       listStuckSyncs,
       createSyncsForChangeEvent,
       getChangeEventWithReference,
-    } = await import("@/db/queries/syncs");
+    } = await import("@/server/deliveries/syncs");
     expect(await listUnfannedChangeEvents(db, { minutes: 10 })).toEqual([lostFanOut.id]);
 
     // A save whose sync exists but whose delivery request was lost: pending, never tried.

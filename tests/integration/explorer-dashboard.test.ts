@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { integrations } from "@/db/schema";
+import { listIntegrationHealth } from "@/server/integrations/health";
 import {
   countDeliveriesPerHour,
   getOldestPending,
   listIntegrationStats,
   listRecentFailures,
-} from "@/db/queries/dashboard";
-import { listIntegrationHealth } from "@/db/queries/integration-health";
-import { integrations } from "@/db/schema";
+} from "@/server/syncs/dashboard";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
 import { insertIntegrations, insertSyncs, insertWorkItems } from "./explorer-fixtures";
 

@@ -3,9 +3,9 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { listSyncs } from "@/db/queries/explorer";
-import { listTimeline } from "@/db/queries/timeline";
 import * as schema from "@/db/schema";
+import { listSyncs } from "@/server/syncs/explorer";
+import { listTimeline } from "@/server/syncs/timeline";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
 import { insertIntegrations, insertSyncs, insertWorkItems } from "./explorer-fixtures";
 

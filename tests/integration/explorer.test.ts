@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { listSyncCountsByObject, listSyncs } from "@/db/queries/explorer";
 import { tasks } from "@/db/schema";
-import { explorerQuery, parseExplorerParams, parseObjectFilter } from "@/lib/syncs/explorer-params";
+import { listSyncCountsByObject, listSyncs } from "@/server/syncs/explorer";
+import { explorerQuery, parseExplorerParams, parseObjectFilter } from "@/server/syncs/explorer-params";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
 import { insertIntegrations, insertSyncs, insertWorkItems } from "./explorer-fixtures";
 

@@ -116,8 +116,8 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
   }
 
   async function seedItem() {
-    const { createWorkItem } = await import("@/db/queries/work-items");
-    const { createTask } = await import("@/db/queries/tasks");
+    const { createWorkItem } = await import("@/server/work-items/work-items");
+    const { createTask } = await import("@/server/work-items/tasks");
     const created = await createWorkItem(
       p.db.db,
       {
@@ -142,7 +142,7 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
   }
 
   it("server actions: every schema-invalid input gets ok:false with a reason and writes nothing", async () => {
-    const v = await import("@/lib/work-items/validation");
+    const v = await import("@/server/work-items/validation");
     const list = await import("@/app/(app)/work-items/actions");
     const detail = await import("@/app/(app)/work-items/[id]/actions");
     const { item, task } = await seedItem();
@@ -226,7 +226,7 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
   it("JSON API: junk bodies get 4xx with a reason, signed-out calls 401, nothing written", async () => {
     const create = await import("@/app/api/v1/work-items/route");
     const detail = await import("@/app/api/v1/work-items/[id]/route");
-    const v = await import("@/lib/work-items/validation");
+    const v = await import("@/server/work-items/validation");
     const { item } = await seedItem();
     const before = await counts();
     const rand = prng(SEED + 6);

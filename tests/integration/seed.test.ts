@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { countWorkItemsByStatus, listWorkItems } from "@/db/queries/work-items";
 import { changeEvents, integrations, tasks, users, WORK_ITEM_STATUSES, workItems } from "@/db/schema";
-import { seedDemoData } from "@/db/seed";
+import { seedDemoData } from "@/server/demo/seed";
+import { countWorkItemsByStatus, listWorkItems } from "@/server/work-items/work-items";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
 
 describe.each(DRIVERS)("demo data on %s", (driver) => {

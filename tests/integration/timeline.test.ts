@@ -1,12 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createSyncsForChangeEvent, markSyncFailed, recordAttempt } from "@/db/queries/syncs";
-import { createTask, updateTask } from "@/db/queries/tasks";
-import { getSyncDetail, listTimeline } from "@/db/queries/timeline";
-import { type Actor, createWorkItem, updateWorkItem } from "@/db/queries/work-items";
 import { type ChangeEvent, changeEvents, type Integration, integrations, users } from "@/db/schema";
-import { describeChanges } from "@/lib/syncs/change-words";
-import { workItemCreateSchema } from "@/lib/work-items/validation";
+import { createSyncsForChangeEvent, markSyncFailed, recordAttempt } from "@/server/deliveries/syncs";
+import { describeChanges } from "@/server/syncs/change-words";
+import { getSyncDetail, listTimeline } from "@/server/syncs/timeline";
+import { createTask, updateTask } from "@/server/work-items/tasks";
+import { workItemCreateSchema } from "@/server/work-items/validation";
+import { type Actor, createWorkItem, updateWorkItem } from "@/server/work-items/work-items";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
 
 const TESS: Actor = { id: "user-tess", name: "Tess Technician" };

@@ -1,7 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
-import { createTask, listTasks, updateTask } from "@/db/queries/tasks";
+import { type ChangeEvent, changeEvents, tasks, users, type WorkItemStatus, workItems } from "@/db/schema";
+import { createTask, listTasks, updateTask } from "@/server/work-items/tasks";
+import { workItemCreateSchema, workItemUpdateSchema } from "@/server/work-items/validation";
 import {
   type Actor,
   createWorkItem,
@@ -10,9 +12,7 @@ import {
   listTechnicians,
   listWorkItems,
   updateWorkItem,
-} from "@/db/queries/work-items";
-import { type ChangeEvent, changeEvents, tasks, users, type WorkItemStatus, workItems } from "@/db/schema";
-import { workItemCreateSchema, workItemUpdateSchema } from "@/lib/work-items/validation";
+} from "@/server/work-items/work-items";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
 
 const ADA: Actor = { id: "user-ada", name: "Ada Tech" };

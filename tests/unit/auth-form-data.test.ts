@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCliArgs } from "@/lib/auth/first-admin";
-import { echoValues, formDataToObject } from "@/lib/auth/form-data";
+import { parseCliArgs } from "@/server/auth/first-admin";
+import { echoValues, formDataToObject } from "@/server/auth/form-data";
 
 describe("FormData parsing for server actions", () => {
   it("turns fields into strings and repeated keys into arrays", () => {

@@ -9,7 +9,7 @@ import {
   type SessionUser,
   sessionToUser,
   setUserResolverForTests,
-} from "@/lib/auth/guard";
+} from "@/server/auth/guard";
 import { asUser, testUser } from "../support/auth";
 
 const currentPath = vi.hoisted(() => ({ value: "/work-items?status=new" as string | null }));

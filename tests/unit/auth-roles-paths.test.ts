@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isPublicPath, safeNextPath, signInPathFor } from "@/lib/auth/paths";
-import { hasRole, isRole } from "@/lib/auth/roles";
+import { isPublicPath, safeNextPath, signInPathFor } from "@/server/auth/paths";
+import { hasRole, isRole } from "@/server/auth/roles";
 
 describe("role ordering", () => {
   it("ranks technician < manager < admin", () => {

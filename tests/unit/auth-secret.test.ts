@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { resolveAuthSecret, SECRET_FILE_NAME } from "@/lib/auth/secret";
+import { resolveAuthSecret, SECRET_FILE_NAME } from "@/server/auth/secret";
 
 describe("auth secret", () => {
   let dir: string;

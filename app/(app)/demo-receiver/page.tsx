@@ -7,10 +7,10 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { getDb } from "@/db/client";
-import { getIntegrationByName } from "@/db/queries/integrations";
-import { signingSecrets } from "@/inngest/delivery";
-import { requireUser } from "@/lib/auth/guard";
-import { checkSignatures, fetchReceived } from "@/lib/demo-receiver";
+import { requireUser } from "@/server/auth/guard";
+import { signingSecrets } from "@/server/deliveries/attempt";
+import { checkSignatures, fetchReceived } from "@/server/demo/demo-receiver";
+import { getIntegrationByName } from "@/server/integrations/integrations";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { getIntegration } from "@/db/queries/integrations";
+import { type ActionResult, defineAction, INVALID_INPUT_MESSAGE } from "@/server/auth/guard";
+import { getIntegration } from "@/server/integrations/integrations";
 import {
   createIntegration,
   editIntegration,
@@ -12,9 +13,8 @@ import {
   rotateSecret,
   sendTestEvent,
   type TestEventResult,
-} from "@/inngest/operations";
-import { type ActionResult, defineAction, INVALID_INPUT_MESSAGE } from "@/lib/auth/guard";
-import { integrationInput } from "@/lib/integrations/validation";
+} from "@/server/integrations/operations";
+import { integrationInput } from "@/server/integrations/validation";
 
 const idField = z.coerce.number().int().positive();
 

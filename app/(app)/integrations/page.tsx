@@ -5,8 +5,8 @@ import { PageHeader } from "@/components/app-shell/page-header";
 import { IntegrationHealthList } from "@/components/integrations/integration-health-list";
 import { buttonVariants } from "@/components/ui/button";
 import { getDb } from "@/db/client";
-import { listIntegrationHealth } from "@/db/queries/integration-health";
-import { requireUser } from "@/lib/auth/guard";
+import { requireUser } from "@/server/auth/guard";
+import { listIntegrationHealth } from "@/server/integrations/health";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Integrations" };

@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { recoverFailed, resendSync } from "@/inngest/operations";
-import { type ActionResult, defineAction } from "@/lib/auth/guard";
+import { type ActionResult, defineAction } from "@/server/auth/guard";
+import { recoverFailed, resendSync } from "@/server/integrations/operations";
 
 const resendSchema = z.object({ syncId: z.coerce.number().int().positive() });
 

@@ -4,9 +4,9 @@ import { RecoverForm } from "@/components/syncs/recover-form";
 import { SyncExplorer } from "@/components/syncs/sync-explorer";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
-import { listIntegrationOptions, listSyncCountsByObject, listSyncs } from "@/db/queries/explorer";
-import { requireUser } from "@/lib/auth/guard";
-import { parseExplorerParams } from "@/lib/syncs/explorer-params";
+import { requireUser } from "@/server/auth/guard";
+import { listIntegrationOptions, listSyncCountsByObject, listSyncs } from "@/server/syncs/explorer";
+import { parseExplorerParams } from "@/server/syncs/explorer-params";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Syncs" };

@@ -3,11 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { createWorkItem } from "@/db/queries/work-items";
-import { dispatchChangeEvents } from "@/inngest/dispatch";
-import { type ActionResult, actorOf, defineAction, INVALID_INPUT_MESSAGE } from "@/lib/auth/guard";
-import { workItemFormValues } from "@/lib/work-items/form-values";
-import { workItemCreateSchema } from "@/lib/work-items/validation";
+import { type ActionResult, actorOf, defineAction, INVALID_INPUT_MESSAGE } from "@/server/auth/guard";
+import { dispatchChangeEvents } from "@/server/deliveries/outbox";
+import { workItemFormValues } from "@/server/work-items/form-values";
+import { workItemCreateSchema } from "@/server/work-items/validation";
+import { createWorkItem } from "@/server/work-items/work-items";
 
 export const createWorkItemAction = defineAction(
   { role: "technician", schema: workItemCreateSchema, name: "workItems.create" },

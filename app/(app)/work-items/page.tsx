@@ -6,9 +6,9 @@ import { buttonVariants } from "@/components/ui/button";
 import type { WorkItemListItem } from "@/components/work-items/columns";
 import { WorkItemsTable } from "@/components/work-items/work-items-table";
 import { getDb } from "@/db/client";
-import { listTechnicians, listWorkItems } from "@/db/queries/work-items";
-import { requireUser } from "@/lib/auth/guard";
-import { parseWorkItemListParams } from "@/lib/work-items/list-params";
+import { requireUser } from "@/server/auth/guard";
+import { parseWorkItemListParams } from "@/server/work-items/list-params";
+import { listTechnicians, listWorkItems } from "@/server/work-items/work-items";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Work items" };

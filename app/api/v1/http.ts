@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { dispatchChangeEvents } from "@/inngest/dispatch";
+import { logger } from "@/lib/logger";
 import {
   getCurrentUser,
   hasRole,
@@ -8,8 +8,8 @@ import {
   roleRefusedMessage,
   type SessionUser,
   SIGNED_OUT_MESSAGE,
-} from "@/lib/auth/guard";
-import { logger } from "@/lib/logger";
+} from "@/server/auth/guard";
+import { dispatchChangeEvents } from "@/server/deliveries/outbox";
 
 /**
  * The small JSON API (`/api/v1/**`): the same validation, queries, session guard and after-commit

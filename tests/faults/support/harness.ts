@@ -5,8 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { eq, inArray, sql } from "drizzle-orm";
 import { setDbHandle } from "@/db/client";
-import type { Actor } from "@/db/queries/work-items";
 import { CHANGE_EVENT_TYPES, changeEvents, integrationSyncs, integrations } from "@/db/schema";
+import type { Actor } from "@/server/work-items/work-items";
 import { freePort } from "../../../scripts/postgres-server";
 import type { TestDb } from "../../support/db";
 import {
@@ -127,8 +127,8 @@ export type FaultStack = {
   /** Every webhook-id the outbox says must arrive: one per change event and subscribed integration. */
   expectedWebhookIds(): Promise<string[]>;
   missing(): Promise<string[]>;
-  dispatch: typeof import("@/inngest/dispatch");
-  queries: typeof import("@/db/queries/work-items");
+  dispatch: typeof import("@/server/deliveries/outbox");
+  queries: typeof import("@/server/work-items/work-items");
   /** Asks the outbox function to re-send what a failed dispatch left behind (what its cron does each minute). */
   flushOutbox(): Promise<void>;
   close(): Promise<void>;
@@ -221,8 +221,8 @@ export async function startFaultStack(options: StackOptions): Promise<FaultStack
   process.env.INNGEST_BASE_URL = engineUrl;
   const { resetEnvCache } = await import("@/lib/env");
   resetEnvCache();
-  const dispatch = await import("@/inngest/dispatch");
-  const queries = await import("@/db/queries/work-items");
+  const dispatch = await import("@/server/deliveries/outbox");
+  const queries = await import("@/server/work-items/work-items");
   const { inngest } = await import("@/inngest/client");
   const { outboxFlushRequested } = await import("@/inngest/events");
 

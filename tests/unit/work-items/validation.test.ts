@@ -8,7 +8,7 @@ import {
   taskUpdateSchema,
   workItemCreateSchema,
   workItemUpdateSchema,
-} from "@/lib/work-items/validation";
+} from "@/server/work-items/validation";
 
 const valid = {
   title: "Replace cracked screen",

@@ -3,6 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { ROLES } from "@/db/schema";
+import { logger } from "@/lib/logger";
+import { defineAction } from "@/server/auth/guard";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/server/auth/policy";
 import {
   createUser,
   deactivateUser,
@@ -10,11 +14,7 @@ import {
   reactivateUser,
   setUserPassword,
   setUserRole,
-} from "@/db/queries/users";
-import { ROLES } from "@/db/schema";
-import { defineAction } from "@/lib/auth/guard";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/policy";
-import { logger } from "@/lib/logger";
+} from "@/server/auth/users";
 
 const USERS_PATH = "/admin/users";
 

@@ -5,9 +5,9 @@ import { CreateUserForm, UserRow } from "@/components/auth/users-admin";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db/client";
-import { listUsers } from "@/db/queries/users";
-import { requireUser } from "@/lib/auth/guard";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/policy";
+import { requireUser } from "@/server/auth/guard";
+import { MIN_PASSWORD_LENGTH } from "@/server/auth/policy";
+import { listUsers } from "@/server/auth/users";
 import {
   changeRoleAction,
   createUserAction,

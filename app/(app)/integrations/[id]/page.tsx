@@ -11,8 +11,8 @@ import { Alert } from "@/components/ui/alert";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
-import { listIntegrationHealth } from "@/db/queries/integration-health";
-import { requireUser } from "@/lib/auth/guard";
+import { requireUser } from "@/server/auth/guard";
+import { listIntegrationHealth } from "@/server/integrations/health";
 import {
   pauseIntegrationAction,
   resumeIntegrationAction,

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { IntegrationForm } from "@/components/integrations/integration-form";
 import { Card, CardContent } from "@/components/ui/card";
-import { requireUser } from "@/lib/auth/guard";
+import { requireUser } from "@/server/auth/guard";
 import { createIntegrationAction } from "../actions";
 
 export const dynamic = "force-dynamic";

@@ -10,9 +10,9 @@ import { SyncStatusBadge } from "@/components/syncs/sync-status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
-import { getSyncDetail } from "@/db/queries/timeline";
-import { hasRole, requireUser } from "@/lib/auth/guard";
-import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/lib/syncs/labels";
+import { hasRole, requireUser } from "@/server/auth/guard";
+import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/server/syncs/labels";
+import { getSyncDetail } from "@/server/syncs/timeline";
 
 export const dynamic = "force-dynamic";
 

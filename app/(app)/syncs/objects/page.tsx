@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { explorerQuery, parseExplorerParams } from "@/lib/syncs/explorer-params";
+import { explorerQuery, parseExplorerParams } from "@/server/syncs/explorer-params";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 

@@ -2,11 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
-import { createTask, updateTask } from "@/db/queries/tasks";
-import { updateWorkItem } from "@/db/queries/work-items";
-import { dispatchChangeEvents } from "@/inngest/dispatch";
-import { type ActionResult, actorOf, defineAction, INVALID_INPUT_MESSAGE } from "@/lib/auth/guard";
-import { workItemFormValues } from "@/lib/work-items/form-values";
+import { type ActionResult, actorOf, defineAction, INVALID_INPUT_MESSAGE } from "@/server/auth/guard";
+import { dispatchChangeEvents } from "@/server/deliveries/outbox";
+import { workItemFormValues } from "@/server/work-items/form-values";
+import { createTask, updateTask } from "@/server/work-items/tasks";
 import {
   NO_CHANGES_MESSAGE,
   staleTaskMessage,
@@ -14,7 +13,8 @@ import {
   taskCreateSchema,
   taskUpdateActionSchema,
   workItemUpdateActionSchema,
-} from "@/lib/work-items/validation";
+} from "@/server/work-items/validation";
+import { updateWorkItem } from "@/server/work-items/work-items";
 
 export type SaveResult = { revision: number; changed: boolean };
 /** A task save also returns the task as saved, so its row can show it even if a stale refresh lands later. */

@@ -12,11 +12,11 @@ import { StatusActions } from "@/components/work-items/status-actions";
 import { TaskList } from "@/components/work-items/task-list";
 import { WorkItemForm } from "@/components/work-items/work-item-form";
 import { getDb } from "@/db/client";
-import { listTasks } from "@/db/queries/tasks";
-import { getLatestWorkItemChange, getWorkItem, listTechnicians } from "@/db/queries/work-items";
-import { requireUser } from "@/lib/auth/guard";
-import { workItemFormValues } from "@/lib/work-items/form-values";
-import { formatCents } from "@/lib/work-items/validation";
+import { requireUser } from "@/server/auth/guard";
+import { workItemFormValues } from "@/server/work-items/form-values";
+import { listTasks } from "@/server/work-items/tasks";
+import { formatCents } from "@/server/work-items/validation";
+import { getLatestWorkItemChange, getWorkItem, listTechnicians } from "@/server/work-items/work-items";
 import { createTaskAction, updateTaskAction, updateWorkItemAction } from "./actions";
 
 export const dynamic = "force-dynamic";

@@ -4,9 +4,9 @@ import { PageHeader } from "@/components/app-shell/page-header";
 import { Card, CardContent } from "@/components/ui/card";
 import { WorkItemForm } from "@/components/work-items/work-item-form";
 import { getDb } from "@/db/client";
-import { listTechnicians } from "@/db/queries/work-items";
-import { requireUser } from "@/lib/auth/guard";
-import { workItemFormValues } from "@/lib/work-items/form-values";
+import { requireUser } from "@/server/auth/guard";
+import { workItemFormValues } from "@/server/work-items/form-values";
+import { listTechnicians } from "@/server/work-items/work-items";
 import { createWorkItemAction } from "../actions";
 
 export const dynamic = "force-dynamic";

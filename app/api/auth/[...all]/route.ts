@@ -1,5 +1,5 @@
 import { toNextJsHandler } from "better-auth/next-js";
-import { getAuth } from "@/lib/auth/server";
+import { getAuth } from "@/server/auth/server";
 
 // The auth instance is built on first request (not at import), so `next build` opens no database.
 const handler = (request: Request) => getAuth().handler(request);

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
-import { createWorkItem } from "@/db/queries/work-items";
-import { actorOf } from "@/lib/auth/guard";
-import { workItemCreateSchema } from "@/lib/work-items/validation";
+import { actorOf } from "@/server/auth/guard";
+import { workItemCreateSchema } from "@/server/work-items/validation";
+import { createWorkItem } from "@/server/work-items/work-items";
 import {
   apiError,
   authorize,

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
-import { getWorkItem, updateWorkItem } from "@/db/queries/work-items";
-import { actorOf } from "@/lib/auth/guard";
-import { idField, staleWorkItemMessage, workItemUpdateSchema } from "@/lib/work-items/validation";
+import { actorOf } from "@/server/auth/guard";
+import { idField, staleWorkItemMessage, workItemUpdateSchema } from "@/server/work-items/validation";
+import { getWorkItem, updateWorkItem } from "@/server/work-items/work-items";
 import {
   apiError,
   authorize,

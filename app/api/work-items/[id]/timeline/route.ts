@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
-import { listTimeline, TIMELINE_PAGE_SIZE } from "@/db/queries/timeline";
-import { getCurrentUser } from "@/lib/auth/guard";
+import { getCurrentUser } from "@/server/auth/guard";
+import { listTimeline, TIMELINE_PAGE_SIZE } from "@/server/syncs/timeline";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,6 @@
+import { getDbHandle } from "@/db/client";
+import { bootstrap } from "@/server/bootstrap";
+
+await bootstrap();
+await getDbHandle().close();
+console.log("Seed complete.");

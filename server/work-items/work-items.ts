@@ -1,0 +1,270 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import {
+  type ChangeEvent,
+  changeEvents,
+  type NewChangeEvent,
+  users,
+  WORK_ITEM_STATUSES,
+  type WorkItem,
+  type WorkItemStatus,
+  workItems,
+} from "@/db/schema";
+import { diffFields, type FieldChanges, hasChanges } from "@/lib/diff";
+import { DEFAULT_LIST_PARAMS, type WorkItemListParams, type WorkItemSortKey } from "./list-params";
+import { workItemSnapshot } from "./snapshot";
+import type { WorkItemFields } from "./validation";
+
+/** Who made a change; null for system changes (seed, scripts). */
+export type Actor = { id: string; name: string } | null;
+
+export type WorkItemRow = WorkItem & { technicianName: string | null };
+
+export type FieldErrors = Record<string, string[]>;
+
+export type CreateResult<T> =
+  | { ok: true; row: T; events: ChangeEvent[] }
+  | { ok: false; reason: "invalid"; fieldErrors: FieldErrors }
+  | { ok: false; reason: "not_found" };
+
+export type UpdateResult<T> =
+  | { ok: true; changed: true; row: T; changes: FieldChanges; events: ChangeEvent[] }
+  | { ok: true; changed: false; row: T; events: [] }
+  | { ok: false; reason: "stale"; current: T }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "invalid"; fieldErrors: FieldErrors };
+
+export const workItemCreatedEventId = (id: number) => `workitem-created-${id}`;
+export const newChangeEventId = () => `evt_${randomUUID()}`;
+
+const SORT_COLUMNS: Record<WorkItemSortKey, SQL | typeof workItems.reference> = {
+  reference: workItems.reference,
+  title: sql`lower(${workItems.title})`,
+  customer: sql`lower(${workItems.customerName})`,
+  status: sql`${workItems.status}`,
+  priority: sql`${workItems.priority}`,
+  updated: sql`${workItems.updatedAt}`,
+};
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export type ListWorkItemsParams = Partial<WorkItemListParams>;
+
+/** One page of work items, filtered and sorted in the database, with the total for pagination. */
+export async function listWorkItems(
+  db: Db,
+  params: ListWorkItemsParams = {},
+): Promise<{ rows: WorkItemRow[]; total: number }> {
+  const p = { ...DEFAULT_LIST_PARAMS, ...params };
+  const conditions: SQL[] = [];
+  if (p.q) {
+    const pattern = `%${escapeLike(p.q)}%`;
+    conditions.push(
+      or(
+        ilike(workItems.reference, pattern),
+        ilike(workItems.customerName, pattern),
+        ilike(workItems.device, pattern),
+        ilike(workItems.serialNumber, pattern),
+      )!,
+    );
+  }
+  if (p.status.length) conditions.push(inArray(workItems.status, p.status));
+  if (p.priority.length) conditions.push(inArray(workItems.priority, p.priority));
+  if (p.technicianId) conditions.push(eq(workItems.technicianId, p.technicianId));
+  const where = conditions.length ? and(...conditions) : undefined;
+
+  const order = p.dir === "asc" ? asc : desc;
+  const pageSize = Math.max(1, Math.min(p.pageSize, 100));
+  const page = Math.max(1, p.page);
+
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select({ item: workItems, technicianName: users.name })
+      .from(workItems)
+      .leftJoin(users, eq(users.id, workItems.technicianId))
+      .where(where)
+      .orderBy(order(SORT_COLUMNS[p.sort]), order(workItems.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ total: sql<number>`count(*)::int` }).from(workItems).where(where),
+  ]);
+  return { rows: rows.map((r) => ({ ...r.item, technicianName: r.technicianName })), total };
+}
+
+export async function getWorkItem(db: Db, id: number): Promise<WorkItemRow | null> {
+  const [row] = await db
+    .select({ item: workItems, technicianName: users.name })
+    .from(workItems)
+    .leftJoin(users, eq(users.id, workItems.technicianId))
+    .where(eq(workItems.id, id));
+  return row ? { ...row.item, technicianName: row.technicianName } : null;
+}
+
+export async function getWorkItemByReference(db: Db, reference: string): Promise<WorkItemRow | null> {
+  const [row] = await db
+    .select({ item: workItems, technicianName: users.name })
+    .from(workItems)
+    .leftJoin(users, eq(users.id, workItems.technicianId))
+    .where(eq(workItems.reference, reference.trim().toUpperCase()));
+  return row ? { ...row.item, technicianName: row.technicianName } : null;
+}
+
+export async function countWorkItemsByStatus(db: Db): Promise<Record<WorkItemStatus, number>> {
+  const rows = await db
+    .select({ status: workItems.status, count: sql<number>`count(*)::int` })
+    .from(workItems)
+    .groupBy(workItems.status);
+  const counts = Object.fromEntries(WORK_ITEM_STATUSES.map((s) => [s, 0])) as Record<WorkItemStatus, number>;
+  for (const row of rows) counts[row.status] = row.count;
+  return counts;
+}
+
+/** The latest change events of one work item (its own and its tasks'), newest first. */
+export async function listChangeEventsForWorkItem(
+  db: Db,
+  workItemId: number,
+  limit = 50,
+): Promise<ChangeEvent[]> {
+  return db
+    .select()
+    .from(changeEvents)
+    .where(eq(changeEvents.workItemId, workItemId))
+    .orderBy(desc(changeEvents.createdAt), desc(changeEvents.revision))
+    .limit(limit);
+}
+
+/** The latest change to the work item itself (not its tasks): who saved it last. */
+export async function getLatestWorkItemChange(db: Db, workItemId: number): Promise<ChangeEvent | null> {
+  const [event] = await db
+    .select()
+    .from(changeEvents)
+    .where(and(eq(changeEvents.workItemId, workItemId), eq(changeEvents.subjectType, "workitem")))
+    .orderBy(desc(changeEvents.revision), desc(changeEvents.createdAt))
+    .limit(1);
+  return event ?? null;
+}
+
+async function technicianName(db: Db, technicianId: string | null): Promise<string | null | undefined> {
+  if (!technicianId) return null;
+  const [user] = await db.select({ name: users.name }).from(users).where(eq(users.id, technicianId));
+  return user?.name;
+}
+
+const UNKNOWN_TECHNICIAN: FieldErrors = { technicianId: ["Choose a technician from the list"] };
+
+function actorColumns(actor: Actor) {
+  return { actorId: actor?.id ?? null, actorName: actor?.name ?? null };
+}
+
+/** Creates a work item and its `workitem_created` event in one transaction. */
+export async function createWorkItem(
+  db: Db,
+  input: WorkItemFields,
+  actor: Actor,
+): Promise<CreateResult<WorkItemRow>> {
+  return db.transaction(async (tx) => {
+    const name = await technicianName(tx, input.technicianId);
+    if (name === undefined) return { ok: false, reason: "invalid", fieldErrors: UNKNOWN_TECHNICIAN };
+    const now = new Date();
+    const [row] = await tx
+      .insert(workItems)
+      .values({ ...input, revision: 1, createdAt: now, updatedAt: now })
+      .returning();
+    const events = await tx
+      .insert(changeEvents)
+      .values({
+        id: workItemCreatedEventId(row.id),
+        eventType: "workitem_created",
+        subjectType: "workitem",
+        subjectId: row.id,
+        workItemId: row.id,
+        revision: row.revision,
+        changes: {},
+        snapshot: workItemSnapshot(row, name),
+        ...actorColumns(actor),
+        createdAt: now,
+      })
+      .returning();
+    return { ok: true, row: { ...row, technicianName: name }, events };
+  });
+}
+
+export type WorkItemUpdate = Partial<WorkItemFields> & { revision: number };
+
+/**
+ * Saves the edited fields if `revision` is still the current one. Locks the row, so of two
+ * concurrent saves of the same revision exactly one wins and the other gets `stale`.
+ * A save that changes nothing writes nothing and records no event.
+ */
+export async function updateWorkItem(
+  db: Db,
+  id: number,
+  { revision, ...fields }: WorkItemUpdate,
+  actor: Actor,
+): Promise<UpdateResult<WorkItemRow>> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(workItems).where(eq(workItems.id, id)).for("update");
+    if (!current) return { ok: false, reason: "not_found" };
+    const currentName = (await technicianName(tx, current.technicianId)) ?? null;
+    const currentRow = { ...current, technicianName: currentName };
+    if (current.revision !== revision) return { ok: false, reason: "stale", current: currentRow };
+
+    const changes = diffFields(current as Record<string, unknown>, fields as Record<string, unknown>);
+    if (!hasChanges(changes)) return { ok: true, changed: false, row: currentRow, events: [] };
+
+    let name: string | null = currentName;
+    if ("technicianId" in changes) {
+      const found = await technicianName(tx, fields.technicianId ?? null);
+      if (found === undefined) return { ok: false, reason: "invalid", fieldErrors: UNKNOWN_TECHNICIAN };
+      name = found;
+    }
+
+    const now = new Date();
+    const patch = Object.fromEntries(
+      Object.keys(changes).map((key) => [key, fields[key as keyof typeof fields]]),
+    );
+    const [row] = await tx
+      .update(workItems)
+      .set({ ...patch, revision: current.revision + 1, updatedAt: now })
+      .where(eq(workItems.id, id))
+      .returning();
+
+    const base = {
+      subjectType: "workitem" as const,
+      subjectId: row.id,
+      workItemId: row.id,
+      revision: row.revision,
+      snapshot: workItemSnapshot(row, name),
+      ...actorColumns(actor),
+      createdAt: now,
+    };
+    const values: NewChangeEvent[] = [
+      { ...base, id: newChangeEventId(), eventType: "workitem_updated", changes },
+    ];
+    if (changes.status) {
+      values.push({
+        ...base,
+        id: newChangeEventId(),
+        eventType: "workitem_status_changed",
+        changes: { status: changes.status },
+      });
+    }
+    const inserted = await tx.insert(changeEvents).values(values).returning();
+    const events = values.map((v) => inserted.find((e) => e.id === v.id)!);
+    return { ok: true, changed: true, row: { ...row, technicianName: name }, changes, events };
+  });
+}
+
+export type Technician = { id: string; name: string; role: string };
+
+/** Everyone who can be assigned a work item (any role), by name. */
+export async function listTechnicians(db: Db): Promise<Technician[]> {
+  return db
+    .select({ id: users.id, name: users.name, role: users.role })
+    .from(users)
+    .where(or(eq(users.banned, false), sql`${users.banned} is null`))
+    .orderBy(asc(users.name));
+}
