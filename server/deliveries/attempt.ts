@@ -1,53 +1,111 @@
+import { and, eq, sql } from "drizzle-orm";
 import { NonRetriableError, RetryAfterError } from "inngest";
-import type { Agent } from "undici";
-import type { Db } from "@/db/client";
-import type { AttemptTrigger, Integration } from "@/db/schema";
+import { type Db, rowsOf } from "@/db/client";
+import {
+  type AttemptTrigger,
+  type ErrorKind,
+  type Integration,
+  type IntegrationSync,
+  integrationSyncs,
+  integrations,
+  syncAttempts,
+  workItems,
+} from "@/db/schema";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { classifyResponse, deliverWebhook } from "./http";
+import { classifyResponse, deliverWebhook, webhookDispatcher } from "./http";
+import { releaseLease, takeLease } from "./lease";
+import { findOrderingBlocker } from "./ordering";
 import { redactHeaders } from "./redact";
-import { signWebhook } from "./sign";
-import { createGuardedDispatcher, parseAllowlist } from "./ssrf";
-import {
-  claimSync,
-  type DeliveryContext,
-  findOrderingBlocker,
-  getDeliveryContext,
-  pauseIntegration,
-  recordAttempt,
-  releaseClaim,
-} from "./syncs";
+import { extraHeaders, signingSecrets, signWebhook } from "./sign";
+import { subjectKey } from "./subjects";
 
-let dispatcher: { key: string; agent: Agent } | undefined;
+/**
+ * One try of one sync: lease -> may it go (pending, integration active, nothing older pending) ->
+ * sign -> POST -> record the attempt. The HTTP call never throws (http.ts); this records its result,
+ * then throws so Inngest retries the step.
+ */
 
-/** One SSRF-guarded connection pool per process (rebuilt if the allowlist changes, e.g. in tests). */
-export function webhookDispatcher(): Agent {
-  const key = env().WEBHOOK_ALLOWED_HOSTS;
-  if (dispatcher?.key !== key) {
-    dispatcher = { key, agent: createGuardedDispatcher({ allowlist: parseAllowlist(key) }) };
-  }
-  return dispatcher.agent;
+export type DeliveryContext = {
+  sync: IntegrationSync;
+  integration: Integration;
+  reference: string;
+};
+
+export async function getDeliveryContext(db: Db, syncId: number): Promise<DeliveryContext | undefined> {
+  const [row] = await db
+    .select({ sync: integrationSyncs, integration: integrations, reference: workItems.reference })
+    .from(integrationSyncs)
+    .innerJoin(integrations, eq(integrations.id, integrationSyncs.integrationId))
+    .innerJoin(workItems, eq(workItems.id, integrationSyncs.workItemId))
+    .where(eq(integrationSyncs.id, syncId));
+  return row;
 }
 
-/** The secrets that sign now: the current one, and the previous one during its grace period. */
-export function signingSecrets(integration: Integration, now = new Date()): string[] {
-  const secrets = [integration.secret];
-  if (
-    integration.previousSecret &&
-    integration.previousSecretExpiresAt &&
-    integration.previousSecretExpiresAt > now
-  ) {
-    secrets.push(integration.previousSecret);
-  }
-  return secrets;
+export type AttemptRecord = {
+  syncId: number;
+  trigger: AttemptTrigger;
+  requestUrl: string;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  durationMs: number;
+  errorKind: ErrorKind | null;
+  errorMessage: string | null;
+  succeeded: boolean;
+};
+
+/**
+ * Writes one attempt row, moves the sync's counters and gives its lease back, in one statement (one
+ * round trip: this runs once per try). Returns the attempt number, or null when the sync was deleted
+ * meanwhile (its integration removed).
+ */
+export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | null> {
+  const result = await db.execute<{ number: number }>(sql`
+    with updated as (
+      update ${integrationSyncs} set
+        attempt_count = attempt_count + 1,
+        last_status_code = ${a.responseStatus}::int,
+        last_error = ${a.errorMessage}::text,
+        last_duration_ms = ${a.durationMs}::int,
+        updated_at = now(),
+        claimed_by = null,
+        claimed_until = null,
+        status = case when ${a.succeeded}::boolean then 'synced'::sync_status else status end,
+        completed_at = case when ${a.succeeded}::boolean then now() else completed_at end
+      where id = ${a.syncId}::bigint
+      returning attempt_count
+    )
+    insert into ${syncAttempts} (sync_id, number, trigger, request_url, request_headers, response_status,
+      response_headers, response_body, duration_ms, error_kind, error_message)
+    select ${a.syncId}::bigint, attempt_count, ${a.trigger}::attempt_trigger, ${a.requestUrl}::text,
+      ${JSON.stringify(a.requestHeaders)}::jsonb, ${a.responseStatus}::int,
+      ${a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders)}::jsonb, ${a.responseBody}::text,
+      ${a.durationMs}::int, ${a.errorKind}::text, ${a.errorMessage}::text
+    from updated
+    returning number`);
+  const [row] = rowsOf<{ number: number }>(result);
+  return row ? Number(row.number) : null;
 }
 
-export function extraHeaders(
-  integration: Pick<Integration, "headerName" | "headerValue">,
-): Record<string, string> {
-  return integration.headerName && integration.headerValue
-    ? { [integration.headerName.toLowerCase()]: integration.headerValue }
-    : {};
+export async function markSyncFailed(db: Db, syncId: number, error: string): Promise<void> {
+  await db
+    .update(integrationSyncs)
+    .set({
+      status: "failed",
+      lastError: sql`coalesce(${integrationSyncs.lastError}, ${error})`,
+      completedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.status, "pending")));
+}
+
+export async function pauseIntegration(db: Db, integrationId: number, reason: string): Promise<void> {
+  await db
+    .update(integrations)
+    .set({ active: false, pausedReason: reason, pausedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(integrations.id, integrationId));
 }
 
 export type DeliveryOutcome =
@@ -59,12 +117,8 @@ export type DeliveryOutcome =
   | { outcome: "in-flight"; until: string | null }
   | { outcome: "missing" };
 
-function subjectKey(ctx: DeliveryContext): string {
-  return `${ctx.sync.contentType}:${ctx.sync.objectId}`;
-}
-
 /**
- * One try of one sync by `claimant` (the Inngest run id: a retried step of the same run may take its
+ * One try of one sync by `holder` (the Inngest run id: a retried step of the same run may take its
  * own lease again, so a crash mid-POST does not strand the sync). Records the attempt, then returns
  * when the sync is settled or need not be sent now, and throws when Inngest should retry
  * (RetryAfterError honours the receiver's Retry-After, NonRetriableError ends the run at once and
@@ -74,72 +128,64 @@ export async function attemptDelivery(
   db: Db,
   syncId: number,
   trigger: AttemptTrigger,
-  claimant: string,
+  holder: string,
 ): Promise<DeliveryOutcome> {
-  const claimed = await claimSync(db, syncId, claimant, claimLeaseMs());
+  const claimed = await takeLease(db, syncId, holder);
   const ctx = await getDeliveryContext(db, syncId);
   if (!ctx) return { outcome: "missing" };
   const { sync } = ctx;
   if (sync.status !== "pending") return { outcome: "already-settled", status: sync.status };
   if (!claimed) {
-    logger.debug({ syncId }, `Delivery of ${subjectKey(ctx)} is already under way elsewhere`);
+    logger.debug({ syncId }, `Delivery of ${subjectKey(sync)} is already under way elsewhere`);
     return {
       outcome: "in-flight",
       until: sync.claimedUntil ? new Date(sync.claimedUntil).toISOString() : null,
     };
   }
-  return attemptClaimed(db, ctx, trigger, claimant);
-}
-
-/** How long a lease outlives the webhook timeout: the database writes around the POST. */
-const CLAIM_MARGIN_MS = 30_000;
-
-/** The lease a claimant takes (or a fan-out gives its new rows) for one try. */
-export function claimLeaseMs(): number {
-  return env().WEBHOOK_TIMEOUT_MS + CLAIM_MARGIN_MS;
+  return attemptLeased(db, ctx, trigger, holder);
 }
 
 /**
- * One try of a sync whose lease `claimant` already holds and whose context is loaded (the fan-out's
+ * One try of a sync whose lease `holder` already holds and whose context is loaded (the fan-out's
  * fresh rows): attemptDelivery without its two round trips.
  */
-export async function attemptClaimed(
+export async function attemptLeased(
   db: Db,
   ctx: DeliveryContext,
   trigger: AttemptTrigger,
-  claimant: string,
+  holder: string,
 ): Promise<DeliveryOutcome> {
   try {
-    return await sendClaimed(db, ctx, trigger, claimant);
+    return await sendLeased(db, ctx, trigger, holder);
   } catch (error) {
     // A failed try has given the lease back already (recordAttempt); anything else that threw (the
     // database went away mid-try) gives it back here, so the next try need not wait for it to expire.
-    await releaseClaim(db, ctx.sync.id, claimant).catch(() => {});
+    await releaseLease(db, ctx.sync.id, holder).catch(() => {});
     throw error;
   }
 }
 
-async function sendClaimed(
+async function sendLeased(
   db: Db,
   ctx: DeliveryContext,
   trigger: AttemptTrigger,
-  claimant: string,
+  holder: string,
 ): Promise<DeliveryOutcome> {
   const config = env();
   const { sync, integration } = ctx;
   const syncId = sync.id;
   const log = logger.child({ syncId, integrationId: integration.id, workItemId: sync.workItemId });
   if (!integration.active) {
-    await releaseClaim(db, syncId, claimant);
-    log.info(`Integration ${integration.name} is paused; ${subjectKey(ctx)} waits for a resume`);
+    await releaseLease(db, syncId, holder);
+    log.info(`Integration ${integration.name} is paused; ${subjectKey(sync)} waits for a resume`);
     return { outcome: "paused", reason: integration.pausedReason ?? "paused" };
   }
   const blocker = await findOrderingBlocker(db, sync);
   if (blocker) {
-    await releaseClaim(db, syncId, claimant);
+    await releaseLease(db, syncId, holder);
     log.info(
       { blockedBy: blocker },
-      `Delivery of ${subjectKey(ctx)} revision ${sync.revision} to ${integration.name} waits for an older one`,
+      `Delivery of ${subjectKey(sync)} revision ${sync.revision} to ${integration.name} waits for an older one`,
     );
     return { outcome: "waiting", blockedBy: blocker };
   }
@@ -155,7 +201,7 @@ async function sendClaimed(
       secrets: signingSecrets(integration),
     }),
   };
-  log.info(`Sending webhook to ${integration.name} for ${subjectKey(ctx)} (attempt ${attemptNumber})`);
+  log.info(`Sending webhook to ${integration.name} for ${subjectKey(sync)} (attempt ${attemptNumber})`);
   const result = await deliverWebhook({
     url: integration.url,
     body,
@@ -182,11 +228,11 @@ async function sendClaimed(
   if (next === "success") {
     log.info(
       { status: result.status, ms: result.durationMs },
-      `Successfully synced ${subjectKey(ctx)} to ${integration.name}`,
+      `Successfully synced ${subjectKey(sync)} to ${integration.name}`,
     );
     return { outcome: "synced", attempt: attemptNumber, status: result.status };
   }
-  const failure = `Webhook to ${integration.name} for ${subjectKey(ctx)} failed (attempt ${attemptNumber}): ${result.errorMessage}`;
+  const failure = `Webhook to ${integration.name} for ${subjectKey(sync)} failed (attempt ${attemptNumber}): ${result.errorMessage}`;
   switch (next) {
     case "pause-integration": {
       const reason = `Receiver answered 410 Gone on ${new Date().toISOString()}`;

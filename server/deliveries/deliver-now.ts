@@ -1,11 +1,17 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import type { Db } from "@/db/client";
-import type { IntegrationSync } from "@/db/schema";
-import { inngest } from "@/inngest/client";
+import type { AttemptTrigger } from "@/db/schema";
 import { deliveryRequested } from "@/inngest/events";
 import { logger } from "@/lib/logger";
-import { attemptClaimed, attemptDelivery } from "./attempt";
-import { type DeliveryContext, findNextPendingSyncs, markSyncFailed } from "./syncs";
+import {
+  attemptDelivery,
+  attemptLeased,
+  type DeliveryContext,
+  type DeliveryOutcome,
+  getDeliveryContext,
+  markSyncFailed,
+} from "./attempt";
+import { type DeliveryRequest, releaseRequests } from "./ordering";
 
 export type DeliverNowResult = {
   synced: number;
@@ -16,26 +22,12 @@ export type DeliverNowResult = {
   handedOff: number;
   /** Later deliveries of the same integration and object released by the ones settled here. */
   released: number;
+  /** Delivery runs to request (retries handed off, releases): the caller sends them with step.sendEvent. */
+  requests: DeliveryRequest[];
 };
 
 /** How many syncs one step tries at once. */
 const PARALLEL_TRIES = 16;
-
-type Request = ReturnType<typeof deliveryRequested.create>;
-
-/**
- * The requests that let the next pending delivery of the same integration and object go, now that
- * `settled` is settled. The event id names both, so a repeated release is deduped by the engine.
- */
-export async function releaseRequests(
-  db: Db,
-  settled: Pick<IntegrationSync, "id" | "integrationId" | "contentType" | "objectId" | "revision">,
-): Promise<Request[]> {
-  const next = await findNextPendingSyncs(db, settled);
-  return next.map((id) =>
-    deliveryRequested.create({ syncId: id, trigger: "automatic" }, { id: `sync-${id}-after-${settled.id}` }),
-  );
-}
 
 /**
  * The first try of a change event's syncs (one per integration), inside the fan-out step that created
@@ -46,25 +38,26 @@ export async function releaseRequests(
  * is released later by whatever it waits for. A 4xx that must not be retried fails the sync here.
  * Whatever settled releases the next pending delivery of its integration and object.
  *
- * Safe to run again (a retried step): settled syncs are skipped, the run id is the lease `claimant`
- * (see attemptDelivery), and every request has an event id the engine dedupes.
+ * Safe to run again (a retried step): settled syncs are skipped, the run id is the lease `holder`
+ * (see lease.ts), and every request has an event id the engine dedupes. Sends nothing itself: the
+ * requests come back in the result for the function to send with step.sendEvent.
  */
 export async function deliverNow(
   db: Db,
   syncs: DeliveryContext[],
-  claimant: string,
+  holder: string,
 ): Promise<DeliverNowResult> {
-  const result: DeliverNowResult = { synced: 0, failed: 0, waiting: 0, handedOff: 0, released: 0 };
-  const requests: Request[] = [];
+  const requests: DeliveryRequest[] = [];
+  const result: DeliverNowResult = { synced: 0, failed: 0, waiting: 0, handedOff: 0, released: 0, requests };
 
   const tryOne = async (ctx: DeliveryContext) => {
     const { sync } = ctx;
     try {
       // A row the fan-out just created is already leased to it, with its context loaded.
       const outcome =
-        sync.status === "pending" && sync.claimedBy === claimant
-          ? await attemptClaimed(db, ctx, "automatic", claimant)
-          : await attemptDelivery(db, sync.id, "automatic", claimant);
+        sync.status === "pending" && sync.claimedBy === holder
+          ? await attemptLeased(db, ctx, "automatic", holder)
+          : await attemptDelivery(db, sync.id, "automatic", holder);
       if (outcome.outcome === "waiting" || outcome.outcome === "paused" || outcome.outcome === "in-flight") {
         result.waiting++;
         return;
@@ -97,10 +90,43 @@ export async function deliverNow(
     }),
   );
 
-  if (requests.length > 0) {
-    // If this throws, the step is retried: settled syncs are skipped and the ids dedupe the requests.
-    await inngest.send(requests);
-    logger.debug({ requests: requests.length }, "Requested delivery runs");
-  }
   return result;
+}
+
+/** The requests that let the next delivery of the same integration and object go once `syncId` settled. */
+async function releaseAfter(db: Db, syncId: number): Promise<DeliveryRequest[]> {
+  const ctx = await getDeliveryContext(db, syncId);
+  return ctx ? releaseRequests(db, ctx.sync) : [];
+}
+
+/**
+ * The deliver-webhook run's one step: a try of one sync (see attemptDelivery for what it returns and
+ * throws); when the sync is settled, the release of the next one rides along in `requests`. The
+ * "already-settled" case also covers a crash between the POST and its report: the retried step does
+ * not post again, it only releases.
+ */
+export async function deliverRequested(
+  db: Db,
+  syncId: number,
+  trigger: AttemptTrigger,
+  holder: string,
+): Promise<{ outcome: DeliveryOutcome; requests: DeliveryRequest[] }> {
+  const outcome = await attemptDelivery(db, syncId, trigger, holder);
+  if (outcome.outcome === "in-flight") {
+    // Another run holds the lease: look again when it has run out (by then that run has settled the
+    // sync, or died and left it to us).
+    throw new RetryAfterError(
+      `Sync ${syncId} is being delivered by another run`,
+      outcome.until ? new Date(outcome.until) : "5s",
+    );
+  }
+  const settled = outcome.outcome === "synced" || outcome.outcome === "already-settled";
+  return { outcome, requests: settled ? await releaseAfter(db, syncId) : [] };
+}
+
+/** When a delivery run has given up: the sync is failed for good, and the next one may go. */
+export async function failRequested(db: Db, syncId: number, error: string): Promise<DeliveryRequest[]> {
+  await markSyncFailed(db, syncId, error);
+  logger.error({ syncId, err: error }, `Delivery of sync ${syncId} failed for good`);
+  return releaseAfter(db, syncId);
 }

@@ -1,5 +1,7 @@
 import { STATUS_CODES } from "node:http";
-import { type Dispatcher, request } from "undici";
+import { type Agent, type Dispatcher, request } from "undici";
+import { env } from "@/lib/env";
+import { createGuardedDispatcher, parseAllowlist } from "./ssrf";
 
 export const RESPONSE_BODY_LIMIT_BYTES = 16 * 1024;
 export const WEBHOOK_USER_AGENT = "FixedService-Webhooks/1.0";
@@ -232,4 +234,15 @@ export function classifyResponse(
     return "fail-permanently";
   }
   return result.retryAfterMs !== null ? "retry-after" : "retry";
+}
+
+let dispatcher: { key: string; agent: Agent } | undefined;
+
+/** One SSRF-guarded connection pool per process (rebuilt if the allowlist changes, e.g. in tests). */
+export function webhookDispatcher(): Agent {
+  const key = env().WEBHOOK_ALLOWED_HOSTS;
+  if (dispatcher?.key !== key) {
+    dispatcher = { key, agent: createGuardedDispatcher({ allowlist: parseAllowlist(key) }) };
+  }
+  return dispatcher.agent;
 }

@@ -1,25 +1,12 @@
-import { inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { after } from "next/server";
 import { type Db, getDb } from "@/db/client";
-import { type ChangeEvent, type SubjectType, workItems } from "@/db/schema";
+import { type ChangeEvent, changeEvents, workItems } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { CHANGE_EVENT_NAMES, type ChangeEventData } from "@/inngest/events";
 import { logger } from "@/lib/logger";
-import { type ChangeEventWithReference, markChangeEventsDispatched } from "./syncs";
-
-const SUBJECT_LABEL = { workitem: "WorkItem", task: "Task" } as const;
-
-/** How log lines name a changed object: "WorkItem RMA-000123" or "Task 45 of RMA-000123". */
-export function describeSubject(subject: {
-  subjectType: SubjectType;
-  subjectId: number;
-  reference: string;
-}): string {
-  const { subjectType, subjectId, reference } = subject;
-  return subjectType === "workitem"
-    ? `WorkItem ${reference}`
-    : `${SUBJECT_LABEL[subjectType]} ${subjectId} of ${reference}`;
-}
+import type { ChangeEventWithReference } from "./fan-out";
+import { describeSubject } from "./subjects";
 
 export function toInngestEvent(event: ChangeEventWithReference) {
   const data: ChangeEventData = {
@@ -35,6 +22,12 @@ export function toInngestEvent(event: ChangeEventWithReference) {
   // re-send is dropped by the engine; each update has its own, so no update swallows another.
   return { id: event.id, name: CHANGE_EVENT_NAMES[event.eventType], data };
 }
+
+/**
+ * The outbox: change events are written in the save's transaction; after commit they are sent to
+ * Inngest (their outbox id is the Inngest event id) and marked dispatched. What a save could not send,
+ * the redispatch-outbox function sends later.
+ */
 
 /**
  * Sends committed change events to Inngest and marks them dispatched. Never throws: when the engine
@@ -103,4 +96,30 @@ async function dispatchNow(events: ChangeEvent[], db: Db): Promise<void> {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Change events not yet sent, older than `olderThan` (younger ones may still be on their way). */
+export async function listUndispatchedChangeEvents(
+  db: Db,
+  olderThan: { seconds: number },
+  limit = 500,
+): Promise<ChangeEventWithReference[]> {
+  const rows = await db
+    .select({ event: changeEvents, reference: workItems.reference })
+    .from(changeEvents)
+    .innerJoin(workItems, eq(workItems.id, changeEvents.workItemId))
+    .where(
+      and(
+        sql`${changeEvents.dispatchedAt} is null`,
+        sql`${changeEvents.createdAt} < now() - make_interval(secs => ${olderThan.seconds})`,
+      ),
+    )
+    .orderBy(asc(changeEvents.createdAt), asc(changeEvents.revision))
+    .limit(limit);
+  return rows.map((r) => ({ ...r.event, reference: r.reference }));
+}
+
+export async function markChangeEventsDispatched(db: Db, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(changeEvents).set({ dispatchedAt: sql`now()` }).where(inArray(changeEvents.id, ids));
 }

@@ -1,3 +1,7 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { type ChangeEvent, workItems } from "@/db/schema";
+
 export type JsonSnapshot = Record<string, unknown>;
 
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
@@ -89,4 +93,37 @@ export function serializeBody(body: WebhookBody): string {
     if (record[key] !== undefined) ordered[key] = canonical(record[key]);
   }
   return JSON.stringify(ordered);
+}
+
+function toJson(value: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+/** The webhook body, fixed at fan-out time so retries and manual resends send the same bytes. */
+export async function buildPayload(db: Db, event: ChangeEvent): Promise<Record<string, unknown>> {
+  let workItem = event.snapshot;
+  let task: Record<string, unknown> | null = null;
+  if (event.subjectType === "task") {
+    // Task snapshots carry their work item as it was at the time of the change.
+    const { workItem: parent, ...taskFields } = event.snapshot as { workItem?: Record<string, unknown> };
+    task = taskFields;
+    if (parent) {
+      workItem = parent;
+    } else {
+      const [row] = await db.select().from(workItems).where(eq(workItems.id, event.workItemId));
+      workItem = row ? toJson(row) : { id: event.workItemId };
+    }
+  }
+  return toJson(
+    buildWebhookBody({
+      changeEventId: event.id,
+      type: event.eventType,
+      occurredAt: event.createdAt,
+      revision: event.revision,
+      workItem,
+      task,
+      changes: event.changes,
+      actor: event.actorId ? { id: event.actorId, name: event.actorName } : null,
+    }),
+  );
 }

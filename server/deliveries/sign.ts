@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import type { Integration } from "@/db/schema";
 
 export const SECRET_PREFIX = "whsec_";
 
@@ -35,4 +36,25 @@ export function signWebhook({
     "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
     "webhook-signature": signatures.join(" "),
   };
+}
+
+/** The secrets that sign now: the current one, and the previous one during its grace period. */
+export function signingSecrets(integration: Integration, now = new Date()): string[] {
+  const secrets = [integration.secret];
+  if (
+    integration.previousSecret &&
+    integration.previousSecretExpiresAt &&
+    integration.previousSecretExpiresAt > now
+  ) {
+    secrets.push(integration.previousSecret);
+  }
+  return secrets;
+}
+
+export function extraHeaders(
+  integration: Pick<Integration, "headerName" | "headerValue">,
+): Record<string, string> {
+  return integration.headerName && integration.headerValue
+    ? { [integration.headerName.toLowerCase()]: integration.headerValue }
+    : {};
 }

@@ -1,7 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ChangeEvent, changeEvents, type Integration, integrations, users } from "@/db/schema";
-import { createSyncsForChangeEvent, markSyncFailed, recordAttempt } from "@/server/deliveries/syncs";
+import { markSyncFailed, recordAttempt } from "@/server/deliveries/attempt";
+import { createSyncsForChangeEvent } from "@/server/deliveries/fan-out";
 import { describeChanges } from "@/server/syncs/change-words";
 import { getSyncDetail, listTimeline } from "@/server/syncs/timeline";
 import { createTask, updateTask } from "@/server/work-items/tasks";
@@ -95,7 +96,7 @@ describe.each(DRIVERS)("sync timeline on %s", (driver) => {
   async function fanOut(events: ChangeEvent[]) {
     for (const event of events) {
       const subscribers = [hook, slack].filter((i) => i.eventTypes.includes(event.eventType));
-      await createSyncsForChangeEvent(t.db, event, subscribers, async () => ({ id: event.id }));
+      await createSyncsForChangeEvent(t.db, event, subscribers);
     }
   }
 

@@ -8,7 +8,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { EmptyState } from "@/components/ui/empty-state";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
-import { signingSecrets } from "@/server/deliveries/attempt";
+import { signingSecrets } from "@/server/deliveries/sign";
 import { checkSignatures, fetchReceived } from "@/server/demo/demo-receiver";
 import { getIntegrationByName } from "@/server/integrations/integrations";
 

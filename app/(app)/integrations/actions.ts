@@ -11,9 +11,8 @@ import {
   pauseIntegrationByAdmin,
   resumeIntegration,
   rotateSecret,
-  sendTestEvent,
-  type TestEventResult,
 } from "@/server/integrations/operations";
+import { sendTestEvent, type TestEventResult } from "@/server/integrations/test-event";
 import { integrationInput } from "@/server/integrations/validation";
 
 const idField = z.coerce.number().int().positive();

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionResult, defineAction } from "@/server/auth/guard";
-import { recoverFailed, resendSync } from "@/server/integrations/operations";
+import { recoverFailed, resendSync } from "@/server/deliveries/recovery";
 
 const resendSchema = z.object({ syncId: z.coerce.number().int().positive() });
 
