@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { env } from "@/lib/env";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -39,14 +40,11 @@ export function openDatabase(options: OpenOptions): DbHandle {
   };
 }
 
-/** DATABASE_URL set → PostgreSQL through postgres.js; unset → PGlite in PGLITE_DIR. */
-export function optionsFromEnv(source: NodeJS.ProcessEnv = process.env): OpenOptions {
-  const url = source.DATABASE_URL?.trim();
-  if (url) return { driver: "postgres", url, max: Number(source.DATABASE_POOL_SIZE ?? 10) };
-  return {
-    driver: "pglite",
-    dataDir: path.resolve(/*turbopackIgnore: true*/ source.PGLITE_DIR ?? ".data/pglite"),
-  };
+/** DATABASE_URL set → PostgreSQL through postgres.js; unset → PGlite in PGLITE_DIR (lib/env validates both). */
+export function optionsFromEnv(): OpenOptions {
+  const config = env();
+  if (config.DATABASE_URL) return { driver: "postgres", url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE };
+  return { driver: "pglite", dataDir: path.resolve(/*turbopackIgnore: true*/ config.PGLITE_DIR) };
 }
 
 const globalForDb = globalThis as unknown as { fixedServiceDb?: DbHandle };

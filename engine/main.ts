@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { readEngineConfig } from "./config";
 import { parseDuration } from "./duration";
 import { createLogger } from "./log";
 import { startEngine } from "./server";
@@ -14,20 +15,32 @@ const { values } = parseArgs({
   },
 });
 
-const env = process.env;
-const log = createLogger();
-const retryInterval = values["retry-interval"] ?? env.ENGINE_RETRY_INTERVAL;
-const sdkUrls = [...(values["sdk-url"] ?? []), ...(env.ENGINE_SDK_URL ?? "").split(/[\s,]+/)].filter(Boolean);
+const config = (() => {
+  try {
+    return readEngineConfig(process.env, {
+      ENGINE_PORT: values.port,
+      ENGINE_HOST: values.host,
+      ENGINE_DATA_DIR: values["data-dir"],
+      ENGINE_RETRY_INTERVAL: values["retry-interval"],
+      ENGINE_MAX_IN_FLIGHT: values["max-in-flight"],
+    });
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+})();
+const log = createLogger(config.ENGINE_LOG_LEVEL);
+const sdkUrls = [...(values["sdk-url"] ?? []), ...config.ENGINE_SDK_URL.split(/[\s,]+/)].filter(Boolean);
 
 const server = await startEngine({
-  port: Number(values.port ?? env.ENGINE_PORT ?? 8288),
-  host: values.host ?? env.ENGINE_HOST ?? "127.0.0.1",
-  dataDir: values["data-dir"] ?? env.ENGINE_DATA_DIR ?? ".data/engine",
-  retryIntervalMs: retryInterval ? parseDuration(retryInterval) : undefined,
-  signingKey: env.INNGEST_SIGNING_KEY || undefined,
+  port: config.ENGINE_PORT,
+  host: config.ENGINE_HOST,
+  dataDir: config.ENGINE_DATA_DIR,
+  retryIntervalMs: config.ENGINE_RETRY_INTERVAL ? parseDuration(config.ENGINE_RETRY_INTERVAL) : undefined,
+  signingKey: config.INNGEST_SIGNING_KEY || undefined,
   sdkUrls,
   logger: log,
-  maxInFlight: Number(values["max-in-flight"] ?? env.ENGINE_MAX_IN_FLIGHT ?? 0) || undefined,
+  maxInFlight: config.ENGINE_MAX_IN_FLIGHT || undefined,
 });
 
 let stopping = false;

@@ -5,6 +5,8 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === "1" || v === "true");
 
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
@@ -12,10 +14,12 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  PGLITE_DIR: z.string().default(".data/pglite"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(10),
+  PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   SEED_DEMO_DATA: booleanFlag,
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  APP_URL: z.string().url().default("http://localhost:3000"),
+  /** Unset: info, or silent under NODE_ENV=test. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  APP_URL: httpUrl.default("http://localhost:3000"),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
   SYNC_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
@@ -30,12 +34,19 @@ const schema = z.object({
     .min(32, "must be at least 32 characters (openssl rand -base64 32)")
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  BETTER_AUTH_URL: z
+  BETTER_AUTH_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
+  SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Where the dev demo receiver listens; the seeded demo integration points at it. */
+  DEMO_RECEIVER_URL: httpUrl.default("http://localhost:3999/hooks/work-items"),
+  // Read by the Inngest SDK itself; validated here so a typo stops the app with the variable's name.
+  INNGEST_DEV: z.string().optional(),
+  INNGEST_BASE_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z
     .string()
-    .url()
+    .regex(/^signkey-\w+-\S+$/, "must look like signkey-<env>-<key>")
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
 });
 
 export type Env = z.infer<typeof schema>;

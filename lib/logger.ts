@@ -1,6 +1,8 @@
 import pino from "pino";
+import { env } from "./env";
 
-const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info");
+const config = env();
+const level = config.LOG_LEVEL ?? (config.NODE_ENV === "test" ? "silent" : "info");
 
 /** Structured JSON logs. Secrets never go through here: redact paths guard the usual suspects. */
 export const logger = pino({

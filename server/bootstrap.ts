@@ -5,8 +5,6 @@ import { logger } from "@/lib/logger";
 import { seedDemoUsers } from "@/server/auth/seed-users";
 import { seedDemoData } from "@/server/demo/seed";
 
-export const DEMO_RECEIVER_URL_DEFAULT = "http://localhost:3999/hooks/work-items";
-
 /**
  * Applies migrations on every start; seeds demo users and data into an empty database outside
  * production (or when SEED_DEMO_DATA=1), so `npm run dev` needs nothing else.
@@ -23,7 +21,7 @@ export async function bootstrap(): Promise<void> {
   const technicianIds = users.filter((u) => u.role === "technician").map((u) => u.id);
   const seeded = await seedDemoData(handle.db, {
     technicianIds,
-    demoReceiverUrl: process.env.DEMO_RECEIVER_URL ?? DEMO_RECEIVER_URL_DEFAULT,
+    demoReceiverUrl: config.DEMO_RECEIVER_URL,
   });
   if (seeded) logger.info("Demo data seeded");
 }
