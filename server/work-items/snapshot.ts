@@ -1,86 +1,38 @@
-import type { ChangeEvent, Task, WorkItem } from "@/db/schema";
+import { getTableColumns } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+import { type Task, tasks, type WorkItem, workItems } from "@/db/schema";
 
-/** A work item as plain JSON, the way change events and webhooks carry it. */
-export type WorkItemSnapshot = {
-  id: number;
-  reference: string;
-  title: string;
-  description: string;
-  customerName: string;
-  customerEmail: string | null;
-  customerPhone: string | null;
-  device: string;
-  serialNumber: string | null;
-  status: WorkItem["status"];
-  priority: WorkItem["priority"];
-  priceCents: number | null;
-  technicianId: string | null;
-  technicianName: string | null;
-  revision: number;
-  createdAt: string;
-  updatedAt: string;
+/** A row as JSON: dates as ISO strings, everything else as it is. */
+export type JsonRow<T> = {
+  [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
 };
 
-export type TaskSnapshot = {
-  id: number;
-  workItemId: number;
-  title: string;
-  done: boolean;
-  revision: number;
-  createdAt: string;
-  updatedAt: string;
-};
+/**
+ * Every column of `table`, read off the schema: a column added to the table reaches the change
+ * event's snapshot, and with it the webhook body, without a second list of fields to keep in step.
+ */
+export function rowSnapshot<T extends Record<string, unknown>>(table: PgTable, row: T): JsonRow<T> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(getTableColumns(table))) {
+    const value = row[key];
+    out[key] =
+      value instanceof Date ? value.toISOString() : typeof value === "bigint" ? Number(value) : value;
+  }
+  return out as JsonRow<T>;
+}
+
+/** A work item as plain JSON, the way change events and webhooks carry it, with its technician's name. */
+export type WorkItemSnapshot = JsonRow<WorkItem> & { technicianName: string | null };
+
+export type TaskSnapshot = JsonRow<Task>;
 
 /** Task events carry the task and, under `workItem`, the work item it belongs to. */
 export type TaskEventSnapshot = TaskSnapshot & { workItem: WorkItemSnapshot };
 
 export function workItemSnapshot(row: WorkItem, technicianName: string | null): WorkItemSnapshot {
-  return {
-    id: row.id,
-    reference: row.reference,
-    title: row.title,
-    description: row.description,
-    customerName: row.customerName,
-    customerEmail: row.customerEmail,
-    customerPhone: row.customerPhone,
-    device: row.device,
-    serialNumber: row.serialNumber,
-    status: row.status,
-    priority: row.priority,
-    priceCents: row.priceCents === null ? null : Number(row.priceCents),
-    technicianId: row.technicianId,
-    technicianName: row.technicianId ? technicianName : null,
-    revision: row.revision,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
+  return { ...rowSnapshot(workItems, row), technicianName: row.technicianId ? technicianName : null };
 }
 
 export function taskSnapshot(row: Task): TaskSnapshot {
-  return {
-    id: row.id,
-    workItemId: row.workItemId,
-    title: row.title,
-    done: row.done,
-    revision: row.revision,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-/**
- * Splits a change event's snapshot into the webhook's `work_item` and `task` parts: work item
- * events snapshot the work item itself; task events snapshot the task with its work item nested.
- */
-export function eventSnapshotParts(event: Pick<ChangeEvent, "subjectType" | "snapshot">): {
-  workItem: Record<string, unknown>;
-  task?: Record<string, unknown>;
-} {
-  if (event.subjectType === "task") {
-    const { workItem, ...task } = event.snapshot as Record<string, unknown> & {
-      workItem?: Record<string, unknown>;
-    };
-    return { workItem: workItem ?? {}, task };
-  }
-  return { workItem: event.snapshot };
+  return rowSnapshot(tasks, row);
 }
