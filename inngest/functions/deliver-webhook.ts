@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { deliverRequested, failRequested } from "@/server/deliveries/deliver-now";
+import { deliverRequested, failRequested } from "@/server/deliveries/runs";
 import { inngest } from "../client";
 import { deliveryRequested } from "../events";
 

@@ -13,7 +13,7 @@ import {
 } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import type { DeliveryContext } from "./attempt";
-import { type DeliverNowResult, deliverNow } from "./deliver-now";
+import { type DeliverNowResult, deliverNow } from "./runs";
 import { leaseMs } from "./lease";
 import { buildPayload } from "./payload";
 import { describeSubject } from "./subjects";

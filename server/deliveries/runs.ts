@@ -13,6 +13,12 @@ import {
 } from "./attempt";
 import { type DeliveryRequest, releaseRequests } from "./ordering";
 
+/**
+ * What delivery runs do with syncs: the fan-out's first tries (deliverNow), one requested try
+ * (deliverRequested, the deliver-webhook function's step) and a run that gave up (failRequested).
+ * Nothing here sends events: the requests come back for the function to send with step.sendEvent.
+ */
+
 export type DeliverNowResult = {
   synced: number;
   failed: number;
