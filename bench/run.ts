@@ -450,7 +450,7 @@ async function timePages(
       from generate_series(1, ${count}::int) g
       returning id, revision, created_at
     ), integ as (select min(id) as id from integrations)
-    insert into integration_syncs (integration_id, content_type, object_id, work_item_id, change_event_id, event_type, revision, status, webhook_id, attempt_count, last_status_code, last_duration_ms, payload, created_at, updated_at, completed_at)
+    insert into integration_syncs (integration_id, subject_type, subject_id, work_item_id, change_event_id, event_type, revision, status, webhook_id, attempt_count, last_status_code, last_duration_ms, payload, created_at, updated_at, completed_at)
     select integ.id, 'workitem', ${item.id}::int, ${item.id}::int, ev.id, 'workitem_updated', ev.revision,
            (case when ev.revision % 50 = 0 then 'failed' else 'synced' end)::sync_status,
            'msg_' || ev.id, 1, case when ev.revision % 50 = 0 then 500 else 200 end, 12,

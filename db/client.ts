@@ -43,7 +43,8 @@ export function openDatabase(options: OpenOptions): DbHandle {
 /** DATABASE_URL set → PostgreSQL through postgres.js; unset → PGlite in PGLITE_DIR (lib/env validates both). */
 export function optionsFromEnv(): OpenOptions {
   const config = env();
-  if (config.DATABASE_URL) return { driver: "postgres", url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE };
+  if (config.DATABASE_URL)
+    return { driver: "postgres", url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE };
   return { driver: "pglite", dataDir: path.resolve(/*turbopackIgnore: true*/ config.PGLITE_DIR) };
 }
 

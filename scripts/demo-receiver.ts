@@ -9,7 +9,9 @@ import path from "node:path";
 
 const PORT = Number(process.env.DEMO_RECEIVER_PORT ?? 3999);
 if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65_535) {
-  console.error(`Invalid configuration:\n  DEMO_RECEIVER_PORT: must be a port number (got "${process.env.DEMO_RECEIVER_PORT}")`);
+  console.error(
+    `Invalid configuration:\n  DEMO_RECEIVER_PORT: must be a port number (got "${process.env.DEMO_RECEIVER_PORT}")`,
+  );
   process.exit(1);
 }
 const HOST = process.env.DEMO_RECEIVER_HOST ?? "127.0.0.1";

@@ -41,7 +41,7 @@ export const explorerColumns: DataTableColumn<ExplorerRow>[] = helper.columns([
             {r.reference}
           </Link>
           <p className="text-xs text-slate-500">
-            {SUBJECT_LABELS[r.contentType]} {r.objectId} · rev. {r.revision}
+            {SUBJECT_LABELS[r.subjectType]} {r.subjectId} · rev. {r.revision}
           </p>
         </div>
       );

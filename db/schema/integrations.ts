@@ -60,8 +60,8 @@ export const integrationSyncs = pgTable(
     integrationId: integer("integration_id")
       .notNull()
       .references(() => integrations.id, { onDelete: "cascade" }),
-    contentType: subjectType("content_type").notNull(),
-    objectId: integer("object_id").notNull(),
+    subjectType: subjectType("subject_type").notNull(),
+    subjectId: integer("subject_id").notNull(),
     workItemId: integer("work_item_id")
       .notNull()
       .references(() => workItems.id, { onDelete: "cascade" }),
@@ -82,20 +82,20 @@ export const integrationSyncs = pgTable(
      * A lease on the sync while one run POSTs it (the Inngest run id), so two runs never post the same
      * sync at once; the holder's own retry may take it again, anyone else waits for it to end.
      */
-    claimedBy: text("claimed_by"),
-    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
+    leaseHolder: text("lease_holder"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("integration_syncs_creation_once_idx")
-      .on(t.integrationId, t.contentType, t.objectId, t.eventType)
+      .on(t.integrationId, t.subjectType, t.subjectId, t.eventType)
       .where(sql`${t.eventType} in ('workitem_created', 'task_created')`),
     index("integration_syncs_work_item_created_idx").on(t.workItemId, t.createdAt.desc()),
     /** A change event reaches each integration once: makes a retried fan-out step harmless. */
     uniqueIndex("integration_syncs_change_event_integration_idx").on(t.changeEventId, t.integrationId),
-    index("integration_syncs_ordering_idx").on(t.integrationId, t.contentType, t.objectId, t.revision),
+    index("integration_syncs_ordering_idx").on(t.integrationId, t.subjectType, t.subjectId, t.revision),
     index("integration_syncs_status_created_idx").on(t.status, t.createdAt.desc()),
     index("integration_syncs_integration_created_idx").on(t.integrationId, t.createdAt.desc()),
     index("integration_syncs_created_idx").on(t.createdAt.desc()),

@@ -70,8 +70,8 @@ export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | 
         last_error = ${a.errorMessage}::text,
         last_duration_ms = ${a.durationMs}::int,
         updated_at = now(),
-        claimed_by = null,
-        claimed_until = null,
+        lease_holder = null,
+        lease_expires_at = null,
         status = case when ${a.succeeded}::boolean then 'synced'::sync_status else status end,
         completed_at = case when ${a.succeeded}::boolean then now() else completed_at end
       where id = ${a.syncId}::bigint
@@ -139,7 +139,7 @@ export async function attemptDelivery(
     logger.debug({ syncId }, `Delivery of ${subjectKey(sync)} is already under way elsewhere`);
     return {
       outcome: "in-flight",
-      until: sync.claimedUntil ? new Date(sync.claimedUntil).toISOString() : null,
+      until: sync.leaseExpiresAt ? new Date(sync.leaseExpiresAt).toISOString() : null,
     };
   }
   return attemptLeased(db, ctx, trigger, holder);

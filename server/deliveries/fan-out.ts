@@ -13,9 +13,9 @@ import {
 } from "@/db/schema";
 import { logger } from "@/lib/logger";
 import type { DeliveryContext } from "./attempt";
-import { type DeliverNowResult, deliverNow } from "./runs";
 import { leaseMs } from "./lease";
 import { buildPayload } from "./payload";
+import { type DeliverNowResult, deliverNow } from "./runs";
 import { describeSubject } from "./subjects";
 
 export type ChangeEventWithReference = ChangeEvent & { reference: string };
@@ -71,8 +71,8 @@ export async function createSyncsForChangeEvent(
     .values(
       subscribers.map((integration) => ({
         integrationId: integration.id,
-        contentType: event.subjectType,
-        objectId: event.subjectId,
+        subjectType: event.subjectType,
+        subjectId: event.subjectId,
         workItemId: event.workItemId,
         changeEventId: event.id,
         eventType: event.eventType,
@@ -81,8 +81,8 @@ export async function createSyncsForChangeEvent(
         payload,
         ...(lease && integration.active
           ? {
-              claimedBy: lease.holder,
-              claimedUntil: sql`now() + ${lease.ms} * interval '1 millisecond'`,
+              leaseHolder: lease.holder,
+              leaseExpiresAt: sql`now() + ${lease.ms} * interval '1 millisecond'`,
             }
           : {}),
       })),

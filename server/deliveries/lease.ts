@@ -26,12 +26,12 @@ export function leaseMs(): number {
 export async function takeLease(db: Db, syncId: number, holder: string): Promise<boolean> {
   const rows = await db
     .update(integrationSyncs)
-    .set({ claimedBy: holder, claimedUntil: sql`now() + ${leaseMs()} * interval '1 millisecond'` })
+    .set({ leaseHolder: holder, leaseExpiresAt: sql`now() + ${leaseMs()} * interval '1 millisecond'` })
     .where(
       and(
         eq(integrationSyncs.id, syncId),
         eq(integrationSyncs.status, "pending"),
-        sql`(${integrationSyncs.claimedUntil} is null or ${integrationSyncs.claimedUntil} < now() or ${integrationSyncs.claimedBy} = ${holder})`,
+        sql`(${integrationSyncs.leaseExpiresAt} is null or ${integrationSyncs.leaseExpiresAt} < now() or ${integrationSyncs.leaseHolder} = ${holder})`,
       ),
     )
     .returning({ id: integrationSyncs.id });
@@ -42,6 +42,6 @@ export async function takeLease(db: Db, syncId: number, holder: string): Promise
 export async function releaseLease(db: Db, syncId: number, holder: string): Promise<void> {
   await db
     .update(integrationSyncs)
-    .set({ claimedBy: null, claimedUntil: null })
-    .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.claimedBy, holder)));
+    .set({ leaseHolder: null, leaseExpiresAt: null })
+    .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.leaseHolder, holder)));
 }

@@ -16,8 +16,8 @@ import { deliveryRequested } from "@/inngest/events";
 export const awaitsFanOut = sql`i.event_types @> jsonb_build_array(ce.event_type::text)
   and not exists (select 1 from ${integrationSyncs} s where s.change_event_id = ce.id and s.integration_id = i.id)
   and not (ce.event_type in ('workitem_created', 'task_created') and exists (
-    select 1 from ${integrationSyncs} s where s.integration_id = i.id and s.content_type = ce.subject_type
-      and s.object_id = ce.subject_id and s.event_type = ce.event_type
+    select 1 from ${integrationSyncs} s where s.integration_id = i.id and s.subject_type = ce.subject_type
+      and s.subject_id = ce.subject_id and s.event_type = ce.event_type
   ))`;
 
 /**
@@ -27,14 +27,14 @@ export const awaitsFanOut = sql`i.event_types @> jsonb_build_array(ce.event_type
  */
 export async function findOrderingBlocker(
   db: Db,
-  sync: Pick<IntegrationSync, "integrationId" | "contentType" | "objectId" | "revision">,
+  sync: Pick<IntegrationSync, "integrationId" | "subjectType" | "subjectId" | "revision">,
 ): Promise<{ syncId: number | null; changeEventId: string | null } | null> {
   // One round trip (this runs once per try); the second question is asked only when the first finds nothing.
   const result = await db.execute<{ older_sync: number | null; unfanned: string | null }>(sql`
     with older as (
       select s.id from ${integrationSyncs} s
-      where s.integration_id = ${sync.integrationId}::int and s.content_type = ${sync.contentType}::subject_type
-        and s.object_id = ${sync.objectId}::int and s.revision < ${sync.revision}::int and s.status = 'pending'
+      where s.integration_id = ${sync.integrationId}::int and s.subject_type = ${sync.subjectType}::subject_type
+        and s.subject_id = ${sync.subjectId}::int and s.revision < ${sync.revision}::int and s.status = 'pending'
       order by s.revision, s.id
       limit 1
     )
@@ -42,7 +42,7 @@ export async function findOrderingBlocker(
       case when not exists (select 1 from older) then (
         select ce.id from ${changeEvents} ce
         join ${integrations} i on i.id = ${sync.integrationId}::int
-        where ce.subject_type = ${sync.contentType}::subject_type and ce.subject_id = ${sync.objectId}::int
+        where ce.subject_type = ${sync.subjectType}::subject_type and ce.subject_id = ${sync.subjectId}::int
           and ce.revision < ${sync.revision}::int
           and ce.created_at >= greatest(i.created_at, now() - interval '1 hour')
           and ${awaitsFanOut}
@@ -57,7 +57,7 @@ export async function findOrderingBlocker(
 /** The oldest pending syncs (all of the lowest revision) of the same integration and object after a revision. */
 export async function findNextPendingSyncs(
   db: Db,
-  sync: Pick<IntegrationSync, "integrationId" | "contentType" | "objectId" | "revision">,
+  sync: Pick<IntegrationSync, "integrationId" | "subjectType" | "subjectId" | "revision">,
 ): Promise<number[]> {
   const rows = await db
     .select({ id: integrationSyncs.id, revision: integrationSyncs.revision })
@@ -65,8 +65,8 @@ export async function findNextPendingSyncs(
     .where(
       and(
         eq(integrationSyncs.integrationId, sync.integrationId),
-        eq(integrationSyncs.contentType, sync.contentType),
-        eq(integrationSyncs.objectId, sync.objectId),
+        eq(integrationSyncs.subjectType, sync.subjectType),
+        eq(integrationSyncs.subjectId, sync.subjectId),
         gt(integrationSyncs.revision, sync.revision),
         eq(integrationSyncs.status, "pending"),
       ),
@@ -85,7 +85,7 @@ export type DeliveryRequest = ReturnType<typeof deliveryRequested.create>;
  */
 export async function releaseRequests(
   db: Db,
-  settled: Pick<IntegrationSync, "id" | "integrationId" | "contentType" | "objectId" | "revision">,
+  settled: Pick<IntegrationSync, "id" | "integrationId" | "subjectType" | "subjectId" | "revision">,
 ): Promise<DeliveryRequest[]> {
   const next = await findNextPendingSyncs(db, settled);
   return next.map((id) =>

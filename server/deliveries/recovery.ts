@@ -121,8 +121,8 @@ export async function listStuckSyncs(
             and not exists (
               select 1 from ${integrationSyncs} older
               where older.integration_id = ${integrationSyncs.integrationId}
-                and older.content_type = ${integrationSyncs.contentType}
-                and older.object_id = ${integrationSyncs.objectId}
+                and older.subject_type = ${integrationSyncs.subjectType}
+                and older.subject_id = ${integrationSyncs.subjectId}
                 and older.revision < ${integrationSyncs.revision}
                 and older.status = 'pending'
             )

@@ -61,7 +61,7 @@ export async function deliverNow(
     try {
       // A row the fan-out just created is already leased to it, with its context loaded.
       const outcome =
-        sync.status === "pending" && sync.claimedBy === holder
+        sync.status === "pending" && sync.leaseHolder === holder
           ? await attemptLeased(db, ctx, "automatic", holder)
           : await attemptDelivery(db, sync.id, "automatic", holder);
       if (outcome.outcome === "waiting" || outcome.outcome === "paused" || outcome.outcome === "in-flight") {

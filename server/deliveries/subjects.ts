@@ -15,6 +15,6 @@ export function describeSubject(subject: {
 }
 
 /** The shop's short name of a synced object in log lines: "workitem:123", "task:45". */
-export function subjectKey(sync: { contentType: SubjectType; objectId: number }): string {
-  return `${sync.contentType}:${sync.objectId}`;
+export function subjectKey(sync: { subjectType: SubjectType; subjectId: number }): string {
+  return `${sync.subjectType}:${sync.subjectId}`;
 }

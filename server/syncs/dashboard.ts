@@ -150,8 +150,8 @@ export type RecentFailure = {
   syncId: number;
   workItemId: number;
   reference: string;
-  contentType: SubjectType;
-  objectId: number;
+  subjectType: SubjectType;
+  subjectId: number;
   eventType: ChangeEventType;
   integrationName: string;
   attemptCount: number;
@@ -167,8 +167,8 @@ export async function listRecentFailures(db: Db, limit = 8): Promise<RecentFailu
       syncId: integrationSyncs.id,
       workItemId: integrationSyncs.workItemId,
       reference: workItems.reference,
-      contentType: integrationSyncs.contentType,
-      objectId: integrationSyncs.objectId,
+      subjectType: integrationSyncs.subjectType,
+      subjectId: integrationSyncs.subjectId,
       eventType: integrationSyncs.eventType,
       integrationName: integrations.name,
       attemptCount: integrationSyncs.attemptCount,

@@ -102,7 +102,7 @@ export function hasExplorerFilters(p: ExplorerParams): boolean {
 
 export type ObjectFilter =
   | { kind: "reference"; reference: string }
-  | { kind: "object"; contentType: "workitem" | "task"; objectId: number }
+  | { kind: "object"; subjectType: "workitem" | "task"; subjectId: number }
   | { kind: "invalid" };
 
 /** "RMA-000123", "123" → that work item and its tasks; "task:45" / "workitem:12" → one object. */
@@ -115,8 +115,8 @@ export function parseObjectFilter(text: string): ObjectFilter | null {
   if (object) {
     return {
       kind: "object",
-      contentType: object[1].toLowerCase() === "task" ? "task" : "workitem",
-      objectId: Number(object[2]),
+      subjectType: object[1].toLowerCase() === "task" ? "task" : "workitem",
+      subjectId: Number(object[2]),
     };
   }
   return { kind: "invalid" };

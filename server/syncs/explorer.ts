@@ -21,8 +21,8 @@ export type ExplorerRow = {
   integrationName: string;
   workItemId: number;
   reference: string;
-  contentType: SubjectType;
-  objectId: number;
+  subjectType: SubjectType;
+  subjectId: number;
   eventType: ChangeEventType;
   revision: number;
   status: SyncStatus;
@@ -56,19 +56,19 @@ export async function explorerConditions(db: Db, filters: Filters): Promise<SQL[
     if (!item) return null;
     where.push(eq(integrationSyncs.workItemId, item.id));
   } else if (object?.kind === "object") {
-    let workItemId = object.objectId;
-    if (object.contentType === "task") {
+    let workItemId = object.subjectId;
+    if (object.subjectType === "task") {
       const [task] = await db
         .select({ workItemId: tasks.workItemId })
         .from(tasks)
-        .where(eq(tasks.id, object.objectId));
+        .where(eq(tasks.id, object.subjectId));
       if (!task) return null;
       workItemId = task.workItemId;
     }
     where.push(
       eq(integrationSyncs.workItemId, workItemId),
-      eq(integrationSyncs.contentType, object.contentType),
-      eq(integrationSyncs.objectId, object.objectId),
+      eq(integrationSyncs.subjectType, object.subjectType),
+      eq(integrationSyncs.subjectId, object.subjectId),
     );
   }
   if (filters.integrationId) where.push(eq(integrationSyncs.integrationId, filters.integrationId));
@@ -117,8 +117,8 @@ export async function listSyncs(
         integrationName: integrations.name,
         workItemId: integrationSyncs.workItemId,
         reference: workItems.reference,
-        contentType: integrationSyncs.contentType,
-        objectId: integrationSyncs.objectId,
+        subjectType: integrationSyncs.subjectType,
+        subjectId: integrationSyncs.subjectId,
         eventType: integrationSyncs.eventType,
         revision: integrationSyncs.revision,
         status: integrationSyncs.status,

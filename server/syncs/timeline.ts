@@ -309,8 +309,8 @@ export type SyncDetail = TimelineSync & {
   id: number;
   webhookId: string;
   changeEventId: string;
-  contentType: SubjectType;
-  objectId: number;
+  subjectType: SubjectType;
+  subjectId: number;
   revision: number;
   workItemId: number;
   reference: string;
@@ -355,8 +355,8 @@ export async function getSyncDetail(db: Db, syncId: number): Promise<SyncDetail 
     completedAt: s.completedAt?.toISOString() ?? null,
     webhookId: s.webhookId,
     changeEventId: s.changeEventId,
-    contentType: s.contentType,
-    objectId: s.objectId,
+    subjectType: s.subjectType,
+    subjectId: s.subjectId,
     revision: s.revision,
     workItemId: s.workItemId,
     reference: row.reference,

@@ -159,8 +159,8 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
       .insert(integrationSyncs)
       .values({
         integrationId: target.id,
-        contentType: "workitem",
-        objectId: item.row.id,
+        subjectType: "workitem",
+        subjectId: item.row.id,
         workItemId: item.row.id,
         changeEventId: item.events[0].id,
         eventType: "workitem_created",

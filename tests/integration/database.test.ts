@@ -57,8 +57,8 @@ describe.each(DRIVERS)("database schema on %s", (driver) => {
       ]);
     const sync = (changeEventId: string, eventType: "workitem_created" | "workitem_updated") => ({
       integrationId: integration.id,
-      contentType: "workitem" as const,
-      objectId: item.id,
+      subjectType: "workitem" as const,
+      subjectId: item.id,
       workItemId: item.id,
       changeEventId,
       eventType,

@@ -17,8 +17,8 @@ export type SyncBatch = {
     | "workitem_status_changed"
     | "task_created"
     | "task_updated";
-  contentType?: "workitem" | "task";
-  objectId?: number;
+  subjectType?: "workitem" | "task";
+  subjectId?: number;
   startMinutesAgo?: number;
   durationMs?: number;
   /** Also write one attempt per sync with this duration (for latency stats). */
@@ -30,19 +30,19 @@ let batchNo = 0;
 export async function insertSyncs(db: Db, batch: SyncBatch): Promise<void> {
   const n = ++batchNo;
   const eventType = batch.eventType ?? "workitem_updated";
-  const contentType = batch.contentType ?? "workitem";
-  const objectId = batch.objectId ?? batch.workItemId;
+  const subjectType = batch.subjectType ?? "workitem";
+  const subjectId = batch.subjectId ?? batch.workItemId;
   const start = batch.startMinutesAgo ?? 0;
   const duration = batch.durationMs ?? 50;
   await db.execute(sql`
     insert into change_events (id, event_type, subject_type, subject_id, work_item_id, revision, changes, snapshot, created_at)
-    select 'bulk-' || ${n}::int || '-' || g, ${eventType}::change_event_type, ${contentType}::subject_type, ${objectId}::int,
+    select 'bulk-' || ${n}::int || '-' || g, ${eventType}::change_event_type, ${subjectType}::subject_type, ${subjectId}::int,
       ${batch.workItemId}::int, g, '{}'::jsonb, '{}'::jsonb, now() - make_interval(mins => ${start}::int + g)
     from generate_series(1, ${batch.count}::int) g`);
   await db.execute(sql`
-    insert into integration_syncs (integration_id, content_type, object_id, work_item_id, change_event_id, event_type,
+    insert into integration_syncs (integration_id, subject_type, subject_id, work_item_id, change_event_id, event_type,
       revision, status, webhook_id, attempt_count, last_status_code, last_duration_ms, payload, created_at, updated_at, completed_at)
-    select ${batch.integrationId}::int, ${contentType}::subject_type, ${objectId}::int, ${batch.workItemId}::int,
+    select ${batch.integrationId}::int, ${subjectType}::subject_type, ${subjectId}::int, ${batch.workItemId}::int,
       'bulk-' || ${n}::int || '-' || g, ${eventType}::change_event_type, g, ${batch.status}::sync_status,
       'msg_bulk_' || ${n}::int || '_' || g,
       case when ${batch.status} = 'pending' then 0 else 1 end,

@@ -31,8 +31,12 @@ describe("explorer URL state", () => {
   it("reads references, bare numbers and typed objects", () => {
     expect(parseObjectFilter("rma-000012")).toEqual({ kind: "reference", reference: "RMA-000012" });
     expect(parseObjectFilter("12")).toEqual({ kind: "reference", reference: "RMA-000012" });
-    expect(parseObjectFilter("task:45")).toEqual({ kind: "object", contentType: "task", objectId: 45 });
-    expect(parseObjectFilter("workitem 7")).toEqual({ kind: "object", contentType: "workitem", objectId: 7 });
+    expect(parseObjectFilter("task:45")).toEqual({ kind: "object", subjectType: "task", subjectId: 45 });
+    expect(parseObjectFilter("workitem 7")).toEqual({
+      kind: "object",
+      subjectType: "workitem",
+      subjectId: 7,
+    });
     expect(parseObjectFilter("hello")).toEqual({ kind: "invalid" });
     expect(parseObjectFilter("  ")).toBeNull();
   });
@@ -73,8 +77,8 @@ describe.each(DRIVERS)("sync explorer on %s", (driver) => {
       count: 4,
       status: "pending",
       eventType: "task_updated",
-      contentType: "task",
-      objectId: taskId,
+      subjectType: "task",
+      subjectId: taskId,
       startMinutesAgo: 100,
     });
     await insertSyncs(t.db, {

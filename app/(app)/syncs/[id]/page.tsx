@@ -43,7 +43,7 @@ export default async function SyncDetailPage({ params }: Props) {
       </span>,
     ],
     ["Event", EVENT_TYPE_LABELS[sync.eventType]],
-    ["Object", `${SUBJECT_LABELS[sync.contentType]} ${sync.objectId}, revision ${sync.revision}`],
+    ["Object", `${SUBJECT_LABELS[sync.subjectType]} ${sync.subjectId}, revision ${sync.revision}`],
     ["Attempts", sync.attemptCount],
     ["Last response", sync.lastStatusCode !== null ? `HTTP ${sync.lastStatusCode}` : "—"],
     ["Last latency", formatMs(sync.lastDurationMs)],
