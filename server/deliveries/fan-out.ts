@@ -56,7 +56,7 @@ export type SyncPlan = {
  * own rows (unique per change event and integration), and a creation event whose object already has a
  * creation sync for that integration gets none (the partial unique index). With `lease`, new rows of
  * active integrations are born leased to that holder (the fan-out's run), so its first try needs no
- * claim round trip.
+ * round trip to take the lease.
  */
 export async function createSyncsForChangeEvent(
   db: Db,
