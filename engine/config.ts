@@ -23,6 +23,8 @@ const schema = z.object({
 
 export type EngineConfig = z.infer<typeof schema>;
 
+export const ENGINE_CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof EngineConfig)[];
+
 /**
  * The engine's configuration: its environment, overridden by command-line flags of the same meaning.
  * A bad value stops the engine with the variable's (or flag's) name.

@@ -51,6 +51,9 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Every variable the app reads (the README's configuration table lists them all). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof Env)[];
+
 let cached: Env | undefined;
 
 /** Reads and validates configuration once; a bad value stops the process with the variable's name. */

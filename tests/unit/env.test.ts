@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { optionsFromEnv } from "@/db/client";
-import { env, resetEnvCache } from "@/lib/env";
-import { readEngineConfig } from "../../engine/config";
+import { CONFIG_VARIABLES, env, resetEnvCache } from "@/lib/env";
+import { ENGINE_CONFIG_VARIABLES, readEngineConfig } from "../../engine/config";
 
 const saved = { ...process.env };
 
@@ -69,5 +71,18 @@ describe("engine configuration", () => {
     const config = readEngineConfig({ ENGINE_PORT: "9000" }, { ENGINE_PORT: "9100" });
     expect(config.ENGINE_PORT).toBe(9100);
     expect(config.ENGINE_HOST).toBe("127.0.0.1");
+  });
+});
+
+describe("the README's configuration table", () => {
+  const readme = readFileSync(path.resolve(import.meta.dirname, "../../README.md"), "utf8");
+  const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Connecting n8n"));
+  const documented = new Set(
+    [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap(([, c]) => [...c.matchAll(/`(\w+)`/g)].map((m) => m[1])),
+  );
+
+  it("lists every variable the app and the engine read", () => {
+    const missing = [...CONFIG_VARIABLES, ...ENGINE_CONFIG_VARIABLES].filter((name) => !documented.has(name));
+    expect(missing).toEqual([]);
   });
 });
