@@ -53,9 +53,10 @@ for (const viewport of VIEWPORTS) {
     for (const p of pages(workItem, sync)) {
       await page.goto(p.path);
       await expect(page.getByRole("heading", { level: 1 })).toContainText(p.heading);
-      await expect(page.locator('[aria-busy="true"]'))
-        .toHaveCount(0, { timeout: 20_000 })
-        .catch(() => {});
+      // Nothing still loading when the picture is taken.
+      await expect(page.locator('[aria-busy="true"]'), `${p.path} still loading`).toHaveCount(0, {
+        timeout: 20_000,
+      });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${p.path} scrolls sideways at ${viewport.width}px`).toBeLessThanOrEqual(0);
       await snapshot(page, `${p.name}-${viewport.name}`);

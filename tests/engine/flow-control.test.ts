@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   devClient,
   runsForEvent,
@@ -18,6 +18,10 @@ describe("flow control", () => {
   const ns = uniqueId("fc");
   const active = new Map<string, number>();
   const maxActive = new Map<string, number>();
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const throttleStarts: number[] = [];
 
   beforeAll(async () => {
@@ -39,7 +43,8 @@ describe("flow control", () => {
           return step.run("work", async () => {
             active.set(user, (active.get(user) ?? 0) + 1);
             maxActive.set(user, Math.max(maxActive.get(user) ?? 0, active.get(user)!));
-            await new Promise((r) => setTimeout(r, 150));
+            // Held until the test has seen both keys in flight (no fixed sleep).
+            await released;
             active.set(user, active.get(user)! - 1);
             return user;
           });
@@ -67,10 +72,25 @@ describe("flow control", () => {
     expect(await runsForEvent(engine.url, a2)).toHaveLength(0);
   });
 
-  it("concurrency limits steps in flight per key", async () => {
+  it("concurrency with a key: one step in flight per key, different keys in parallel", async () => {
     const ids = [];
     for (const user of ["u1", "u1", "u1", "u2", "u2"])
       ids.push(await sendOne(engine.url, `${ns}/limited`, { user }));
+    try {
+      // Two keys run in parallel: a step of u2 starts while one of u1 is held.
+      await vi.waitFor(
+        () => {
+          expect(active.get("u1") ?? 0, "u1 steps in flight").toBeGreaterThan(0);
+          expect(active.get("u2") ?? 0, "u2 steps in flight while u1 is held").toBeGreaterThan(0);
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      // One key, one at a time: the other runs of u1 (sent before u2's) wait while one is held.
+      expect(active.get("u1")).toBe(1);
+      expect(active.get("u2")).toBe(1);
+    } finally {
+      release();
+    }
     for (const id of ids) expect((await waitForFinishedRuns(engine.url, id))[0].status).toBe("Completed");
     expect(maxActive.get("u1")).toBe(1);
     expect(maxActive.get("u2")).toBe(1);

@@ -7,6 +7,7 @@ import path from "node:path";
 import { Inngest, type InngestFunction } from "inngest";
 import { serve } from "inngest/node";
 import pino from "pino";
+import { vi } from "vitest";
 import { startEngine } from "../../engine/server";
 
 /**
@@ -127,26 +128,21 @@ export async function getJson<T>(url: string): Promise<{ status: number; body: T
   return { status: res.status, body: (await res.json()) as T };
 }
 
-/** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function waitFor<T>(
+/** Polls (vi.waitFor) until `check` returns a value (not undefined); on timeout says what never came. */
+export function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
   timeoutMs = 20_000,
   intervalMs = 50,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
+  return vi.waitFor(
+    async () => {
       const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+      if (value === undefined) throw new Error(`timed out waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
 }
 
 export async function runsForEvent(engineUrl: string, eventId: string): Promise<RunSummary[]> {

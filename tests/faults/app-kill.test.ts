@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../support/db";
 import { saveBurst } from "./support/burst";
 import {
-  eventually,
   type FaultStack,
   startFaultStack,
   undispatchedCount,
@@ -27,10 +26,14 @@ describe("app (SDK handler) SIGKILL and restart during deliveries", () => {
 
   it("loses no delivery", async () => {
     const burst = saveBurst(stack, { items: 40, updates: 4, label: "App kill" });
-    await eventually("deliveries under way", () => stack.successes.size >= 30, { timeoutMs: 90_000 });
+    await expect
+      .poll(() => stack.successes.size, { message: "deliveries under way", timeout: 90_000 })
+      .toBeGreaterThanOrEqual(30);
     await stack.app.kill();
     await stack.app.start();
-    await eventually("more deliveries under way", () => stack.successes.size >= 80, { timeoutMs: 90_000 });
+    await expect
+      .poll(() => stack.successes.size, { message: "more deliveries under way", timeout: 90_000 })
+      .toBeGreaterThanOrEqual(80);
     await stack.app.kill();
     await stack.app.start();
     const result = await burst;

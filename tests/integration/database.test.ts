@@ -48,13 +48,13 @@ describe.each(DRIVERS)("database schema on %s", (driver) => {
       revision: 1,
       snapshot: {},
     });
-    await t.db
-      .insert(changeEvents)
-      .values([
-        event("c1", "workitem_created"),
-        event("u1", "workitem_updated"),
-        event("u2", "workitem_updated"),
-      ]);
+    await t.db.insert(changeEvents).values([
+      event("c1", "workitem_created"),
+      // A second creation event for the same object (e.g. a re-sent create): a different change event.
+      event("c2", "workitem_created"),
+      event("u1", "workitem_updated"),
+      event("u2", "workitem_updated"),
+    ]);
     const sync = (changeEventId: string, eventType: "workitem_created" | "workitem_updated") => ({
       integrationId: integration.id,
       subjectType: "workitem" as const,
@@ -76,6 +76,14 @@ describe.each(DRIVERS)("database schema on %s", (driver) => {
       .onConflictDoNothing()
       .returning();
     expect(again).toHaveLength(0);
+    // Only the partial unique index over (integration, content type, object, event type) refuses this
+    // one: its change event is another, so (change_event_id, integration_id) does not.
+    const secondCreation = await t.db
+      .insert(integrationSyncs)
+      .values(sync("c2", "workitem_created"))
+      .onConflictDoNothing()
+      .returning();
+    expect(secondCreation).toHaveLength(0);
     const [{ count }] = await t.db.select({ count: sql<number>`count(*)::int` }).from(integrationSyncs);
     expect(count).toBe(3);
   });

@@ -3,13 +3,51 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
 import { rowsOf } from "@/db/client";
+import { integrationSyncs } from "@/db/schema";
 import { type EngineServer, startEngine } from "../../engine/server";
 import { asUser } from "../support/auth";
 import { DRIVERS } from "../support/db";
 import { type Pipeline, startPipeline } from "../support/pipeline";
+
+type ActionFn = (input: unknown) => Promise<{ ok: boolean; message?: string }>;
+
+/**
+ * Every server action goes through defineAction: wrapped here (behaviour unchanged) so the test knows
+ * each action's own zod schema, even where the schema is not exported, and can fuzz it with inputs
+ * that schema refuses.
+ */
+const { ACTION_SCHEMAS } = vi.hoisted(() => ({ ACTION_SCHEMAS: new Map<unknown, z.ZodType>() }));
+vi.mock("@/server/auth/guard", async (importOriginal) => {
+  const guard = await importOriginal<typeof import("@/server/auth/guard")>();
+  const defineAction: typeof guard.defineAction = (options, handler) => {
+    const action = guard.defineAction(options, handler);
+    ACTION_SCHEMAS.set(action, options.schema);
+    return action;
+  };
+  return { ...guard, defineAction };
+});
+
+const APP_DIR = path.resolve(import.meta.dirname, "../../app");
+
+/** Every exported function of every app/**\/actions.ts, as "route/actions.ts#name". */
+async function discoverServerActions(): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  const files = (fs.readdirSync(APP_DIR, { recursive: true }) as string[])
+    .filter((f) => path.basename(f) === "actions.ts")
+    .sort();
+  for (const file of files) {
+    const mod = (await import(path.join(APP_DIR, file))) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(mod))
+      if (typeof value === "function") found.set(`${file.split(path.sep).join("/")}#${name}`, value);
+  }
+  return found;
+}
+
+/** The actions the tests below fed bad input to. */
+const fuzzed = new Set<unknown>();
 
 const SEED = Number(process.env.FUZZ_SEED ?? 7_919);
 const CASES = Number(process.env.FUZZ_CASES ?? 60);
@@ -94,7 +132,17 @@ function invalidInputs(
   return inputs;
 }
 
-const TABLES = ["work_items", "tasks", "change_events", "integration_syncs", "users", "accounts", "sessions"];
+const TABLES = [
+  "work_items",
+  "tasks",
+  "change_events",
+  "integrations",
+  "integration_syncs",
+  "sync_attempts",
+  "users",
+  "accounts",
+  "sessions",
+];
 
 describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anything down (%s)", (driver) => {
   let p: Pipeline;
@@ -106,11 +154,17 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
     await p?.close();
   });
 
-  async function counts(): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
+  /** Rows per table and a digest of their contents: an update is a write too. */
+  async function counts(): Promise<Record<string, { n: number; digest: string }>> {
+    const out: Record<string, { n: number; digest: string }> = {};
     for (const table of TABLES) {
-      const result = await p.db.db.execute(sql.raw(`select count(*)::int as n from ${table}`));
-      out[table] = Number(rowsOf<{ n: number }>(result)[0].n);
+      const result = await p.db.db.execute(
+        sql.raw(
+          `select count(*)::int as n, md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as digest from ${table} t`,
+        ),
+      );
+      const [row] = rowsOf<{ n: number; digest: string }>(result);
+      out[table] = { n: Number(row.n), digest: row.digest };
     }
     return out;
   }
@@ -138,7 +192,7 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
     if (!created.ok) throw new Error("seed failed");
     const task = await createTask(p.db.db, created.row.id, "Fuzz task", null);
     if (!task.ok) throw new Error("seed failed");
-    return { item: created.row, task: task.row };
+    return { item: created.row, task: task.row, events: created.events };
   }
 
   it("server actions: every schema-invalid input gets ok:false with a reason and writes nothing", async () => {
@@ -183,6 +237,7 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
     const before = await counts();
     let total = 0;
     for (const [name, action, inputs] of cases) {
+      fuzzed.add(action);
       expect(inputs.length, name).toBeGreaterThan(CASES / 2);
       for (const input of inputs) {
         const result = await asUser("admin", () => action(input));
@@ -208,6 +263,7 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
       [admin.reactivateUserAction, { userId: "no-such-user" }],
     ] as const;
     for (const [action, base] of actions) {
+      fuzzed.add(action);
       for (let i = 0; i < CASES / 2; i++) {
         const input = mutate(rand, base);
         // createUser's base is invalid twice over (e-mail, password); keep one of them broken.
@@ -221,6 +277,84 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
       }
     }
     expect(await counts()).toEqual(before);
+  });
+
+  it("integration and sync actions: every schema-invalid input gets ok:false with a reason and writes nothing", async () => {
+    const integrationsActions = await import("@/app/(app)/integrations/actions");
+    const syncsActions = await import("@/app/(app)/syncs/actions");
+    const { createIntegration } = await import("@/server/integrations/operations");
+    const { events } = await seedItem();
+    const url = "http://127.0.0.1:9/fuzz-hook";
+    const created = await createIntegration(
+      { name: "Fuzz hook", url, eventTypes: ["workitem_created"], headerName: null, headerValue: null },
+      p.db.db,
+    );
+    if (!created.ok) throw new Error(created.message);
+    const id = created.data.integration.id;
+    const [sync] = await p.db.db
+      .insert(integrationSyncs)
+      .values({
+        integrationId: id,
+        contentType: "workitem",
+        objectId: events[0].workItemId,
+        workItemId: events[0].workItemId,
+        changeEventId: events[0].id,
+        eventType: "workitem_created",
+        revision: 1,
+        webhookId: `msg_${events[0].id}_${id}`,
+        payload: {},
+      })
+      .returning();
+    const cases: [string, ActionFn, Record<string, unknown>][] = [
+      [
+        "createIntegration",
+        integrationsActions.createIntegrationAction,
+        { name: "Fuzz hook two", url, eventTypes: ["workitem_created", "workitem_updated"] },
+      ],
+      [
+        "updateIntegration",
+        integrationsActions.updateIntegrationAction,
+        { id, name: "Fuzz hook", url, eventTypes: "workitem_updated", headerName: "X-Key", headerValue: "v" },
+      ],
+      ["pauseIntegration", integrationsActions.pauseIntegrationAction, { id, reason: "maintenance" }],
+      ["resumeIntegration", integrationsActions.resumeIntegrationAction, { id }],
+      ["rotateSecret", integrationsActions.rotateSecretAction, { id }],
+      ["sendTestEvent", integrationsActions.sendTestEventAction, { id }],
+      ["resendSync", syncsActions.resendSyncAction, { syncId: sync.id }],
+      [
+        "recoverFailed",
+        syncsActions.recoverFailedAction,
+        { integrationId: id, since: "2020-01-01T00:00:00.000Z" },
+      ],
+    ];
+    const before = await counts();
+    let total = 0;
+    for (const [index, [name, action, base]] of cases.entries()) {
+      fuzzed.add(action);
+      const schema = ACTION_SCHEMAS.get(action);
+      if (!schema) throw new Error(`${name}: no schema recorded (not made with defineAction?)`);
+      // The base is valid, so the inputs are near misses of a real call.
+      expect(schema.safeParse(base).success, `${name} base`).toBe(true);
+      const inputs = invalidInputs(schema, base, SEED + 20 + index);
+      expect(inputs.length, name).toBeGreaterThan(CASES / 2);
+      for (const input of inputs) {
+        const result = await asUser("admin", () => action(input));
+        expect(result.ok, `${name} accepted ${JSON.stringify(input)?.slice(0, 200)}`).toBe(false);
+        expect(result.message, name).toEqual(expect.any(String));
+        expect(result.message!.length).toBeGreaterThan(0);
+        total++;
+      }
+    }
+    expect(await counts()).toEqual(before);
+    expect(total).toBeGreaterThan(cases.length * (CASES / 2));
+  });
+
+  // Runs after the tests above (a file's tests run in order): it checks what they fed bad input to.
+  it("covers every server action in app/**/actions.ts", async () => {
+    const actions = await discoverServerActions();
+    expect(actions.size).toBeGreaterThanOrEqual(17);
+    const missing = [...actions].filter(([, action]) => !fuzzed.has(action)).map(([name]) => name);
+    expect(missing).toEqual([]);
   });
 
   it("JSON API: junk bodies get 4xx with a reason, signed-out calls 401, nothing written", async () => {
@@ -392,9 +526,9 @@ describe("engine event API: malformed events are refused with a reason and nothi
   it("answers 400 { error } to junk and writes nothing to its journal", async () => {
     const journal = path.join(dataDir, "journal.jsonl");
     const size = () => (fs.existsSync(journal) ? fs.statSync(journal).size : 0);
-    const before = size();
     const rand = prng(SEED + 10);
-    const junk: string[] = [
+    // Never a well-formed event: each must be refused.
+    const malformed: string[] = [
       "",
       "{",
       "null",
@@ -410,17 +544,22 @@ describe("engine event API: malformed events are refused with a reason and nothi
       '{"name":"a","id":{}}',
       '[{"name":"ok/event"},{"name":null}]',
     ];
+    // Random: a nasty value can still make a valid event (a string name), which may be accepted.
+    const random: string[] = [];
     for (let i = 0; i < CASES; i++) {
       const value = pick(rand, NASTY);
-      junk.push(
+      random.push(
         JSON.stringify(rand() < 0.5 ? { name: value, data: pick(rand, NASTY) } : [value]) ?? "undefined",
       );
     }
-    for (const body of junk) {
+    let refused = 0;
+    for (const body of [...malformed, ...random]) {
+      // The engine answers 200 only after its journal is written (fsync'd), so the size is settled.
+      const before = size();
       const res = await fetch(`${engine.url}/e/key`, { method: "POST", body });
       const text = await res.text();
-      if (res.status === 200) {
-        // Only a well-formed event may be accepted (a nasty value can still be a valid name).
+      if (res.status === 200 && !malformed.includes(body)) {
+        // Only a well-formed event may be accepted.
         const parsed = JSON.parse(body) as unknown;
         const events = Array.isArray(parsed) ? parsed : [parsed];
         for (const e of events)
@@ -429,22 +568,10 @@ describe("engine event API: malformed events are refused with a reason and nothi
       }
       expect(res.status, body.slice(0, 80)).toBe(400);
       expect(JSON.parse(text), body.slice(0, 80)).toMatchObject({ error: expect.any(String) });
+      expect(size(), `journal after ${body.slice(0, 80)}`).toBe(before);
+      refused++;
     }
-    const accepted = junk.filter((b) => {
-      try {
-        const parsed = JSON.parse(b) as unknown;
-        const events = Array.isArray(parsed) ? parsed : [parsed];
-        return (
-          events.length > 0 &&
-          events.every(
-            (e) => e && typeof (e as { name?: unknown }).name === "string" && (e as { name: string }).name,
-          )
-        );
-      } catch {
-        return false;
-      }
-    });
-    if (accepted.length === 0) expect(size()).toBe(before);
+    expect(refused).toBeGreaterThan(malformed.length + CASES / 4);
     expect((await fetch(`${engine.url}/health`)).status).toBe(200);
     // A body over 10 MiB is refused too.
     const big = await fetch(`${engine.url}/e/key`, {

@@ -377,12 +377,18 @@ describe.each(DRIVERS)("work items on %s", (driver) => {
         });
         await aHasSaved;
         const saveB = updateWorkItem(b.db, item.row.id, { revision: 1, title: "Saved by B" }, ADA);
-        await waitFor(async () => {
-          const rows = await observer.db.execute<{ n: number }>(
-            sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
-          );
-          return Number((rows as unknown as { n: number }[])[0]?.n ?? 0) > 0;
-        });
+        // B is blocked on A's row lock.
+        await expect
+          .poll(
+            async () => {
+              const rows = await observer.db.execute<{ n: number }>(
+                sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+              );
+              return Number((rows as unknown as { n: number }[])[0]?.n ?? 0);
+            },
+            { message: "B waiting on A's lock", timeout: 10_000, interval: 20 },
+          )
+          .toBeGreaterThan(0);
         releaseA();
         const [resultA, resultB] = await Promise.all([saveA, saveB]);
         expect(resultA).toMatchObject({ ok: true, changed: true });
@@ -417,11 +423,3 @@ describe.each(DRIVERS)("work items on %s", (driver) => {
     },
   );
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

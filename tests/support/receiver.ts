@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { vi } from "vitest";
 
 export interface ReceivedRequest {
   method: string;
@@ -215,8 +216,8 @@ export async function closedPort(host = "127.0.0.1"): Promise<number> {
   return port;
 }
 
-/** Polls `condition` until it returns a truthy value (returned) or the time runs out. */
-export async function waitUntil<T>(
+/** Polls `condition` (vi.waitFor) until it returns a truthy value (returned) or the time runs out. */
+export function waitUntil<T>(
   condition: () => T | Promise<T>,
   {
     timeoutMs = DEFAULT_WAIT_MS,
@@ -227,18 +228,12 @@ export async function waitUntil<T>(
     message?: string;
   } = {},
 ): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
+  return vi.waitFor(
+    async () => {
       const value = await condition();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(`waitUntil: ${message} not met within ${timeoutMs} ms`, { cause: lastError });
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+      if (!value) throw new Error(`waitUntil: ${message} not met within ${timeoutMs} ms`);
+      return value as NonNullable<T>;
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
 }

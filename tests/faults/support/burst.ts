@@ -1,4 +1,6 @@
-import type { ChangeEvent } from "@/db/schema";
+import { and, inArray, isNotNull } from "drizzle-orm";
+import { vi } from "vitest";
+import { type ChangeEvent, changeEvents } from "@/db/schema";
 import { ACTOR, BASE_ITEM, type FaultStack, pool } from "./harness";
 
 /** Filled in as the burst goes, so a test can strike in the middle of it. */
@@ -6,8 +8,11 @@ export type BurstResult = {
   saves: number;
   /** Saves that threw: the message with its causes (drizzle wraps the driver's error). */
   failures: { message: string }[];
-  /** Saves that committed but whose after-commit send threw: their events wait in the outbox. */
-  dispatchFailures?: { message: string }[];
+  /**
+   * Saves that committed but whose after-commit send did not get through: their change events were
+   * not marked dispatched when dispatchChangeEvents returned (it never throws; the outbox sends them).
+   */
+  dispatchFailures?: { changeEventIds: string[] }[];
   /** Events of the saves whose transaction committed (the ones that must be delivered). */
   committedEvents: ChangeEvent[];
 };
@@ -48,6 +53,22 @@ export async function saveBurst(
       return null;
     }
   };
+  /** A read retried while the database is away. */
+  const readBack = <T>(read: () => Promise<T>): Promise<T> =>
+    vi.waitFor(read, { timeout: 60_000, interval: 50 });
+  /** The after-commit send, then a read-back of whether it marked the events dispatched. */
+  const dispatchAfterCommit = async (events: ChangeEvent[]) => {
+    await dispatch.dispatchChangeEvents(events, db.db);
+    const ids = events.map((e) => e.id);
+    const dispatched = await readBack(() =>
+      db.db
+        .select({ id: changeEvents.id })
+        .from(changeEvents)
+        .where(and(inArray(changeEvents.id, ids), isNotNull(changeEvents.dispatchedAt))),
+    );
+    const notSent = ids.filter((id) => !dispatched.some((row) => row.id === id));
+    if (notSent.length > 0) dispatchFailures.push({ changeEventIds: notSent });
+  };
   await pool(
     Array.from({ length: items }, (_, i) => i),
     concurrency,
@@ -58,9 +79,7 @@ export async function saveBurst(
       if (!created?.ok) return;
       result.saves++;
       result.committedEvents.push(...created.events);
-      await dispatch.dispatchChangeEvents(created.events, db.db).catch((error: Error) => {
-        dispatchFailures.push({ message: errorChain(error) });
-      });
+      await dispatchAfterCommit(created.events);
       let revision = created.row.revision;
       for (let u = 1; u <= updates; u++) {
         const saved = await attempt(() =>
@@ -73,23 +92,19 @@ export async function saveBurst(
         );
         if (!saved) {
           // After a failed save the revision is unknown: read it back (retrying while the database is away).
-          for (let tries = 0; tries < 200; tries++) {
-            const row = await queries.getWorkItem(db.db, created.row.id).catch(() => undefined);
-            if (row) {
-              revision = row.revision;
-              break;
-            }
-            await new Promise((r) => setTimeout(r, 50));
-          }
+          const row = await readBack(async () => {
+            const current = await queries.getWorkItem(db.db, created.row.id);
+            if (!current) throw new Error(`work item ${created.row.id} not found`);
+            return current;
+          });
+          revision = row.revision;
           continue;
         }
         if (!saved.ok || !saved.changed) throw new Error(`unexpected save result ${JSON.stringify(saved)}`);
         result.saves++;
         result.committedEvents.push(...saved.events);
         revision = saved.row.revision;
-        await dispatch.dispatchChangeEvents(saved.events, db.db).catch((error: Error) => {
-          dispatchFailures.push({ message: errorChain(error) });
-        });
+        await dispatchAfterCommit(saved.events);
       }
     },
   );

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { eq, inArray, sql } from "drizzle-orm";
+import { vi } from "vitest";
 import { setDbHandle } from "@/db/client";
 import { CHANGE_EVENT_TYPES, changeEvents, integrationSyncs, integrations } from "@/db/schema";
 import type { Actor } from "@/server/work-items/work-items";
@@ -41,18 +42,18 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Polls until `check` returns true; the message says what never happened. Bounded, no fixed sleeps. */
+/** Polls (vi.waitFor) until `check` returns true; the message says what never happened. Bounded, no fixed sleeps. */
 export async function eventually(
   what: string,
   check: () => boolean | Promise<boolean>,
   { timeoutMs = 60_000, intervalMs = 50 } = {},
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: intervalMs },
+  );
 }
 
 type ManagedChild = {
@@ -98,14 +99,23 @@ function managedChild(
         stderr = (stderr + chunk.toString()).slice(-4000);
       });
       const c = child;
-      await eventually(
-        `${name} to answer`,
-        async () => {
-          if (c.exitCode !== null) throw new Error(`${name} exited with ${c.exitCode}: ${stderr}`);
-          return ready().catch(() => false);
-        },
-        { timeoutMs: 60_000, intervalMs: 50 },
-      );
+      // A child that dies while starting fails the start at once (vi.waitFor would retry a throw).
+      let onExit: (code: number | null) => void = () => {};
+      const exited = new Promise<never>((_, reject) => {
+        onExit = (code) => reject(new Error(`${name} exited with ${code}: ${stderr}`));
+        c.once("exit", onExit);
+      });
+      try {
+        await Promise.race([
+          eventually(`${name} to answer`, () => ready().catch(() => false), {
+            timeoutMs: 60_000,
+            intervalMs: 50,
+          }),
+          exited,
+        ]);
+      } finally {
+        c.off("exit", onExit);
+      }
     },
     kill: () => waitExit("SIGKILL"),
     stop: () => waitExit("SIGTERM"),
@@ -285,6 +295,15 @@ export async function unsettledSyncs(db: TestDb) {
     .from(integrationSyncs)
     .where(sql`${integrationSyncs.status} <> 'synced'`)
     .limit(20);
+}
+
+/** Change events not yet marked dispatched (still waiting in the outbox). */
+export async function undispatchedIds(db: TestDb): Promise<string[]> {
+  const rows = await db.db
+    .select({ id: changeEvents.id })
+    .from(changeEvents)
+    .where(sql`${changeEvents.dispatchedAt} is null`);
+  return rows.map((r) => r.id);
 }
 
 export async function undispatchedCount(db: TestDb): Promise<number> {
