@@ -295,8 +295,8 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
       .insert(integrationSyncs)
       .values({
         integrationId: id,
-        contentType: "workitem",
-        objectId: events[0].workItemId,
+        subjectType: "workitem",
+        subjectId: events[0].workItemId,
         workItemId: events[0].workItemId,
         changeEventId: events[0].id,
         eventType: "workitem_created",
