@@ -1,5 +1,6 @@
 import { ArrowRight, CircleCheck, Clock, TriangleAlert } from "lucide-react";
 import Link from "next/link";
+import { EVENT_TYPE_LABELS } from "@/components/syncs/labels";
 import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -12,7 +13,6 @@ import {
   listIntegrationStats,
   listRecentFailures,
 } from "@/server/syncs/dashboard";
-import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
 import { formatAge, formatAgo, formatMs, formatPercent } from "../syncs/format";
 import { DeliveriesChart } from "./deliveries-chart";
 

@@ -1,12 +1,12 @@
 import { CircleCheck, CirclePause, Plug, TriangleAlert } from "lucide-react";
 import Link from "next/link";
+import { EVENT_TYPE_LABELS } from "@/components/syncs/labels";
 import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/lib/utils";
 import type { IntegrationWithHealth } from "@/server/integrations/health";
 import { CONSECUTIVE_FAILURES_WINDOW } from "@/server/integrations/health";
-import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
 import { formatAgo, formatPercent } from "../syncs/format";
 
 export function IntegrationStateBadge({ active }: { active: boolean }) {

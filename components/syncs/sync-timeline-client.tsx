@@ -6,11 +6,11 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/lib/utils";
-import { describeChanges } from "@/server/syncs/change-words";
-import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
 import type { SyncDetail, TimelineEntry, TimelinePage, TimelineSync } from "@/server/syncs/timeline";
 import { AttemptsList, PayloadView } from "./attempts-list";
+import { describeChanges } from "./change-words";
 import { formatDateTime, formatMs, formatShortTime } from "./format";
+import { EVENT_TYPE_LABELS } from "./labels";
 import { ResendButton } from "./resend-button";
 import { SyncStatusBadge } from "./sync-status-badge";
 

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { AttemptsList, PayloadView } from "@/components/syncs/attempts-list";
 import { formatDateTime, formatMs } from "@/components/syncs/format";
+import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/components/syncs/labels";
 import { PendingRefresher } from "@/components/syncs/pending-refresher";
 import { ResendButton } from "@/components/syncs/resend-button";
 import { SyncStatusBadge } from "@/components/syncs/sync-status-badge";
@@ -11,7 +12,6 @@ import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { hasRole, requireUser } from "@/server/auth/guard";
-import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/server/syncs/labels";
 import { getSyncDetail } from "@/server/syncs/timeline";
 
 export const dynamic = "force-dynamic";

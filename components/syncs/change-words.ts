@@ -1,6 +1,6 @@
+import { PRIORITY_LABELS, STATUS_LABELS } from "@/components/work-items/labels";
 import type { WorkItemPriority, WorkItemStatus } from "@/db/schema";
 import type { FieldChanges } from "@/lib/diff";
-import { PRIORITY_LABELS, STATUS_LABELS } from "@/server/work-items/labels";
 
 /** Every field a work item or task change can carry; a new one fails the type check until labelled. */
 export type ChangedField =
