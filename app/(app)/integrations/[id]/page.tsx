@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { recoverFailedAction } from "@/app/(app)/syncs/actions";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { PauseResume, RotateSecret, SendTestEvent } from "@/components/integrations/integration-controls";
 import { IntegrationForm } from "@/components/integrations/integration-form";
@@ -193,7 +194,10 @@ export default async function IntegrationPage({ params }: Props) {
               </div>
             </CardHeader>
             <CardContent>
-              <RecoverForm integrations={[{ id: integration.id, name: integration.name }]} />
+              <RecoverForm
+                action={recoverFailedAction}
+                integrations={[{ id: integration.id, name: integration.name }]}
+              />
             </CardContent>
           </Card>
         </div>

@@ -13,6 +13,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { getDb } from "@/db/client";
 import { hasRole, requireUser } from "@/server/auth/guard";
 import { getSyncDetail } from "@/server/syncs/timeline";
+import { resendSyncAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -94,7 +95,11 @@ export default async function SyncDetailPage({ params }: Props) {
           </span>
         }
         description={`${EVENT_TYPE_LABELS[sync.eventType]} of ${sync.reference} to ${sync.integrationName}`}
-        actions={canResend ? <ResendButton syncId={sync.id} refresh size="md" variant="primary" /> : null}
+        actions={
+          canResend ? (
+            <ResendButton action={resendSyncAction} syncId={sync.id} refresh size="md" variant="primary" />
+          ) : null
+        }
       />
       {sync.status === "failed" && sync.lastError ? (
         <Alert variant="error" title="This delivery failed" className="mb-6">
