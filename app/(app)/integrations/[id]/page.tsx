@@ -12,6 +12,7 @@ import { Alert } from "@/components/ui/alert";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
+import { parseId } from "@/lib/ids";
 import { requireUser } from "@/server/auth/guard";
 import { listIntegrationHealth } from "@/server/integrations/health";
 import {
@@ -25,10 +26,6 @@ import {
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }> };
-
-function parseId(raw: string): number | null {
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : null;
-}
 
 async function load(rawId: string) {
   const id = parseId(rawId);

@@ -11,6 +11,7 @@ import { SyncStatusBadge } from "@/components/syncs/sync-status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
+import { parseId } from "@/lib/ids";
 import { hasRole, requireUser } from "@/server/auth/guard";
 import { getSyncDetail } from "@/server/syncs/timeline";
 import { resendSyncAction } from "../actions";
@@ -19,17 +20,13 @@ export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }> };
 
-function parseId(raw: string): number | null {
-  return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Delivery ${(await params).id}` };
 }
 
 export default async function SyncDetailPage({ params }: Props) {
   const user = await requireUser();
-  const id = parseId((await params).id);
+  const id = parseId((await params).id, "bigint");
   if (!id) notFound();
   const sync = await getSyncDetail(getDb(), id);
   if (!sync) notFound();

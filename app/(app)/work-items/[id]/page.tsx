@@ -14,6 +14,7 @@ import { StatusActions } from "@/components/work-items/status-actions";
 import { TaskList } from "@/components/work-items/task-list";
 import { WorkItemForm } from "@/components/work-items/work-item-form";
 import { getDb } from "@/db/client";
+import { parseId } from "@/lib/ids";
 import { getCurrentUser, hasRole, requireUser } from "@/server/auth/guard";
 import { listTimeline } from "@/server/syncs/timeline";
 import { workItemFormValues } from "@/server/work-items/form-values";
@@ -28,10 +29,6 @@ type Props = {
   params: Promise<{ id: string }>;
   searchParams: Promise<{ created?: string }>;
 };
-
-function parseId(raw: string): number | null {
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : null;
-}
 
 /**
  * The sync timeline section: reads the newest page on the server (streamed in its own Suspense
