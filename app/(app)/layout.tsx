@@ -3,6 +3,7 @@ import Link from "next/link";
 import { type NavLink, NavLinks } from "@/components/app-shell/nav-links";
 import { UserMenu } from "@/components/auth/user-menu";
 import type { Role } from "@/db/schema";
+import { signOutAction } from "@/server/auth/actions";
 import { hasRole, requireUser } from "@/server/auth/guard";
 
 export const dynamic = "force-dynamic";
@@ -45,7 +46,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <NavLinks links={links} />
           </nav>
           <div className="ml-auto">
-            <UserMenu user={user} />
+            <UserMenu user={user} signOutAction={signOutAction} />
           </div>
         </div>
       </header>

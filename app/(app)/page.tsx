@@ -3,15 +3,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { PageHeader } from "@/components/app-shell/page-header";
-import {
-  DeliveryOverview,
-  ListSkeleton,
-  OverviewSkeleton,
-  RecentFailures,
-} from "@/components/dashboard/dashboard-sections";
+import { ListSkeleton, OverviewSkeleton } from "@/components/dashboard/dashboard-sections";
 import { SectionBoundary } from "@/components/dashboard/section-boundary";
 import { buttonVariants } from "@/components/ui/button";
 import { hasRole, requireUser } from "@/server/auth/guard";
+import { DeliveryOverviewSection, RecentFailuresSection } from "./_sections";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Dashboard" };
@@ -48,13 +44,13 @@ export default async function DashboardPage() {
       />
       <SectionBoundary title="Delivery statistics">
         <Suspense fallback={<OverviewSkeleton />}>
-          <DeliveryOverview />
+          <DeliveryOverviewSection />
         </Suspense>
       </SectionBoundary>
       <div className="mt-6">
         <SectionBoundary title="Recent failures">
           <Suspense fallback={<ListSkeleton label="Loading recent failures" />}>
-            <RecentFailures showExplorer={manager} />
+            <RecentFailuresSection showExplorer={manager} />
           </Suspense>
         </SectionBoundary>
       </div>

@@ -2,12 +2,13 @@ import { ShieldAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { ROLE_LABELS } from "@/components/auth/labels";
 import { RoleBadge } from "@/components/auth/role-badge";
 import { Button } from "@/components/ui/button";
 import { signOutAction } from "@/server/auth/actions";
 import { getCurrentUser } from "@/server/auth/guard";
 import { SIGN_IN_PATH, safeNextPath } from "@/server/auth/paths";
-import { isRole, ROLE_LABELS } from "@/server/auth/roles";
+import { isRole } from "@/server/auth/roles";
 
 export const metadata: Metadata = { title: "No access" };
 export const dynamic = "force-dynamic";

@@ -1,5 +1,6 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { ROLE_LABELS, type Role } from "@/server/auth/roles";
+import type { Role } from "@/server/auth/roles";
+import { ROLE_LABELS } from "./labels";
 
 const ROLE_TONES: Record<Role, BadgeTone> = {
   technician: "neutral",

@@ -1,10 +1,16 @@
 import { LogOut } from "lucide-react";
-import { signOutAction } from "@/server/auth/actions";
 import type { SessionUser } from "@/server/auth/guard";
 import { RoleBadge } from "./role-badge";
 
 /** Name, role and a sign-out button; a plain form, so it works before hydration too. */
-export function UserMenu({ user }: { user: SessionUser }) {
+export function UserMenu({
+  user,
+  signOutAction,
+}: {
+  user: SessionUser;
+  /** The sign-out server action (server/auth/actions.ts), passed in by the layout. */
+  signOutAction: () => Promise<void>;
+}) {
   return (
     <div className="flex items-center gap-3 text-sm">
       <div className="flex min-w-0 flex-col items-end leading-tight sm:flex-row sm:items-center sm:gap-2">

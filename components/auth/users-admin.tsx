@@ -10,7 +10,8 @@ import { Select } from "@/components/ui/select";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 import type { Action, ActionResult } from "@/server/auth/guard";
-import { ROLE_LABELS, ROLES, type Role } from "@/server/auth/roles";
+import { ROLES, type Role } from "@/server/auth/roles";
+import { ROLE_LABELS } from "./labels";
 import { RoleBadge } from "./role-badge";
 import { STACKED_CELL, STACKED_ROW } from "./stacked-table";
 

@@ -1,18 +1,12 @@
 import { ArrowRight, CircleCheck, Clock, TriangleAlert } from "lucide-react";
 import Link from "next/link";
+import { EVENT_TYPE_LABELS } from "@/components/syncs/labels";
 import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { getDb } from "@/db/client";
 import { cn } from "@/lib/utils";
-import {
-  countDeliveriesPerHour,
-  getOldestPending,
-  listIntegrationStats,
-  listRecentFailures,
-} from "@/server/syncs/dashboard";
-import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
+import type { HourBucket, IntegrationStats, OldestPending, RecentFailure } from "@/server/syncs/dashboard";
 import { formatAge, formatAgo, formatMs, formatPercent } from "../syncs/format";
 import { DeliveriesChart } from "./deliveries-chart";
 
@@ -46,14 +40,16 @@ function Tile({
   );
 }
 
-/** Headline numbers and the per-hour chart. */
-export async function DeliveryOverview() {
-  const db = getDb();
-  const [hours, stats, oldest] = await Promise.all([
-    countDeliveriesPerHour(db),
-    listIntegrationStats(db),
-    getOldestPending(db),
-  ]);
+/** Headline numbers and the per-hour chart (the page loads the data: app/(app)/_sections.tsx). */
+export function DeliveryOverview({
+  hours,
+  stats,
+  oldest,
+}: {
+  hours: HourBucket[];
+  stats: IntegrationStats[];
+  oldest: OldestPending | null;
+}) {
   const total = hours.reduce((n, h) => n + h.synced + h.failed + h.pending + h.skipped, 0);
   const synced = hours.reduce((n, h) => n + h.synced, 0);
   const failed = hours.reduce((n, h) => n + h.failed, 0);
@@ -160,8 +156,13 @@ export async function DeliveryOverview() {
   );
 }
 
-export async function RecentFailures({ showExplorer }: { showExplorer: boolean }) {
-  const failures = await listRecentFailures(getDb(), 8);
+export function RecentFailures({
+  failures,
+  showExplorer,
+}: {
+  failures: RecentFailure[];
+  showExplorer: boolean;
+}) {
   return (
     <Card>
       <CardHeader className="items-center">

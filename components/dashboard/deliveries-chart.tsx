@@ -1,7 +1,7 @@
 import { format } from "date-fns";
+import { SYNC_STATUS_LABELS } from "@/components/syncs/labels";
 import type { SyncStatus } from "@/db/schema";
 import type { HourBucket } from "@/server/syncs/dashboard";
-import { SYNC_STATUS_LABELS } from "@/server/syncs/labels";
 import { SYNC_STATUS_FILLS } from "../syncs/sync-status-badge";
 
 /** Bottom to top. */

@@ -4,13 +4,13 @@ import { Pause, Play, RefreshCw, Send } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
 import { toast } from "sonner";
+import { errorKindLabel } from "@/components/syncs/labels";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { ActionResult } from "@/server/auth/guard";
-import { errorKindLabel } from "@/server/syncs/labels";
 import { formatDateTime, formatMs } from "../syncs/format";
 import { SecretReveal } from "./secret-reveal";
 

@@ -5,13 +5,13 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useId } from "react";
 import { toast } from "sonner";
+import { EVENT_TYPE_LABELS } from "@/components/syncs/labels";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { CHANGE_EVENT_TYPES, type ChangeEventType } from "@/db/schema";
 import type { ActionResult } from "@/server/auth/guard";
-import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
 import { SecretReveal } from "./secret-reveal";
 
 const EVENT_HINTS: Record<ChangeEventType, string> = {

@@ -1,12 +1,11 @@
 import { CircleCheck, CirclePause, Plug, TriangleAlert } from "lucide-react";
 import Link from "next/link";
+import { EVENT_TYPE_LABELS } from "@/components/syncs/labels";
 import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/lib/utils";
 import type { IntegrationWithHealth } from "@/server/integrations/health";
-import { CONSECUTIVE_FAILURES_WINDOW } from "@/server/integrations/health";
-import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
 import { formatAgo, formatPercent } from "../syncs/format";
 
 export function IntegrationStateBadge({ active }: { active: boolean }) {
@@ -30,8 +29,17 @@ function rateTone(rate: number | null) {
   return "text-red-700";
 }
 
-/** The integrations with their health, as cards (they stay readable on a phone). */
-export function IntegrationHealthList({ integrations }: { integrations: IntegrationWithHealth[] }) {
+/**
+ * The integrations with their health, as cards (they stay readable on a phone). `failureWindow` is how
+ * many recent deliveries the health query looks at: a streak that long shows as "50+".
+ */
+export function IntegrationHealthList({
+  integrations,
+  failureWindow,
+}: {
+  integrations: IntegrationWithHealth[];
+  failureWindow: number;
+}) {
   if (!integrations.length) {
     return (
       <div className="rounded-xl border border-slate-200 bg-white shadow-sm">
@@ -101,9 +109,7 @@ export function IntegrationHealthList({ integrations }: { integrations: Integrat
                     )}
                   >
                     {failing ? <TriangleAlert aria-hidden className="size-3.5" /> : null}
-                    {h.consecutiveFailures >= CONSECUTIVE_FAILURES_WINDOW
-                      ? `${CONSECUTIVE_FAILURES_WINDOW}+`
-                      : h.consecutiveFailures}
+                    {h.consecutiveFailures >= failureWindow ? `${failureWindow}+` : h.consecutiveFailures}
                   </dd>
                 </div>
                 <div>

@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
-import { errorKindLabel } from "@/server/syncs/labels";
 import type { SyncAttemptDetail } from "@/server/syncs/timeline";
 import { formatDateTime, formatMs } from "./format";
+import { errorKindLabel } from "./labels";
 
 function HeaderTable({ headers, label }: { headers: Record<string, string> | null; label: string }) {
   const entries = Object.entries(headers ?? {});

@@ -4,8 +4,8 @@ import Link from "next/link";
 import { createDataTableColumnHelper, type DataTableColumn } from "@/components/ui/data-table";
 import type { ExplorerRow, ObjectCountRow } from "@/server/syncs/explorer";
 import type { ExplorerSortKey } from "@/server/syncs/explorer-params";
-import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/server/syncs/labels";
 import { formatDateTime, formatMs } from "./format";
+import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "./labels";
 import { SyncStatusBadge } from "./sync-status-badge";
 
 const helper = createDataTableColumnHelper<ExplorerRow>();

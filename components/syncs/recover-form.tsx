@@ -4,7 +4,6 @@ import { format, subHours } from "date-fns";
 import { LifeBuoy } from "lucide-react";
 import { useActionState, useEffect, useId } from "react";
 import { toast } from "sonner";
-import { recoverFailedAction } from "@/app/(app)/syncs/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -15,9 +14,16 @@ import type { ActionResult } from "@/server/auth/guard";
 type Result = ActionResult<{ requested: number }> | null;
 
 /** Re-delivers every failed delivery of one integration since a chosen time (manager). */
-export function RecoverForm({ integrations }: { integrations: { id: number; name: string }[] }) {
+export function RecoverForm({
+  action: recover,
+  integrations,
+}: {
+  /** The recover server action (app/(app)/syncs/actions.ts), passed in by the page. */
+  action: (formData: FormData) => Promise<ActionResult<{ requested: number }>>;
+  integrations: { id: number; name: string }[];
+}) {
   const [state, action, pending] = useActionState<Result, FormData>(
-    (_previous, formData) => recoverFailedAction(formData),
+    (_previous, formData) => recover(formData),
     null,
   );
   const id = useId();

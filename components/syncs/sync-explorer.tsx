@@ -21,13 +21,13 @@ import {
   explorerQuery,
   hasExplorerFilters,
 } from "@/server/syncs/explorer-params";
-import { EVENT_TYPE_LABELS, SYNC_STATUS_LABELS } from "@/server/syncs/labels";
 import {
   explorerColumnClassNames,
   explorerColumns,
   objectColumnClassNames,
   objectColumns,
 } from "./explorer-columns";
+import { EVENT_TYPE_LABELS, SYNC_STATUS_LABELS } from "./labels";
 
 const PATH = "/syncs";
 

@@ -3,7 +3,7 @@ import type * as React from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { SyncStatus } from "@/db/schema";
 import { cn } from "@/lib/utils";
-import { SYNC_STATUS_LABELS } from "@/server/syncs/labels";
+import { SYNC_STATUS_LABELS } from "./labels";
 
 export const SYNC_STATUS_TONES: Record<SyncStatus, BadgeTone> = {
   pending: "amber",

@@ -6,12 +6,12 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/lib/utils";
-import { describeChanges } from "@/server/syncs/change-words";
-import { EVENT_TYPE_LABELS } from "@/server/syncs/labels";
 import type { SyncDetail, TimelineEntry, TimelinePage, TimelineSync } from "@/server/syncs/timeline";
 import { AttemptsList, PayloadView } from "./attempts-list";
+import { describeChanges } from "./change-words";
 import { formatDateTime, formatMs, formatShortTime } from "./format";
-import { ResendButton } from "./resend-button";
+import { EVENT_TYPE_LABELS } from "./labels";
+import { type ResendAction, ResendButton } from "./resend-button";
 import { SyncStatusBadge } from "./sync-status-badge";
 
 /** How often the timeline refreshes itself while a delivery is pending. */
@@ -23,7 +23,8 @@ const SLOW_POLL_MS = 6_000;
 type Props = {
   workItemId: number;
   initial: TimelinePage;
-  canResend: boolean;
+  /** The resend server action, given only to users who may resend (managers); no Resend button without it. */
+  resendAction?: ResendAction;
 };
 
 type State = { entries: TimelineEntry[]; nextCursor: string | null; userNames: Record<string, string> };
@@ -36,7 +37,7 @@ function eventCount(entries: TimelineEntry[]) {
  * The sync timeline of one work item. It refreshes itself (a small JSON route) every 1.5 s while any
  * delivery it shows is pending and stops once everything settled; a resend starts it again.
  */
-export function SyncTimelineClient({ workItemId, initial, canResend }: Props) {
+export function SyncTimelineClient({ workItemId, initial, resendAction }: Props) {
   const [state, setState] = useState<State>(initial);
   const [pending, setPending] = useState(initial.pending);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -181,7 +182,7 @@ export function SyncTimelineClient({ workItemId, initial, canResend }: Props) {
               key={entry.key}
               entry={entry}
               userNames={state.userNames}
-              canResend={canResend}
+              resendAction={resendAction}
               onResent={onResent}
             />
           ))}
@@ -214,12 +215,12 @@ function headline(entry: TimelineEntry): string {
 function TimelineItem({
   entry,
   userNames,
-  canResend,
+  resendAction,
   onResent,
 }: {
   entry: TimelineEntry;
   userNames: Record<string, string>;
-  canResend: boolean;
+  resendAction?: ResendAction;
   onResent: () => void;
 }) {
   const lines = describeChanges(entry.changes, { userNames });
@@ -264,7 +265,7 @@ function TimelineItem({
                   <SyncRow
                     key={`${sync.integrationId}-${sync.eventType}-${sync.id ?? "waiting"}`}
                     sync={sync}
-                    canResend={canResend}
+                    resendAction={resendAction}
                     onResent={onResent}
                   />
                 ))}
@@ -281,11 +282,11 @@ function TimelineItem({
 
 function SyncRow({
   sync,
-  canResend,
+  resendAction,
   onResent,
 }: {
   sync: TimelineSync;
-  canResend: boolean;
+  resendAction?: ResendAction;
   onResent: () => void;
 }) {
   const [open, setOpen] = useState(false);
@@ -347,7 +348,7 @@ function SyncRow({
       )}
       {open && sync.id !== null ? (
         <div id={panelId} className="border-t border-slate-100 bg-slate-50/70 px-3 py-3">
-          <SyncRowDetails sync={sync} syncId={sync.id} canResend={canResend} onResent={onResent} />
+          <SyncRowDetails sync={sync} syncId={sync.id} resendAction={resendAction} onResent={onResent} />
         </div>
       ) : null}
     </li>
@@ -357,12 +358,12 @@ function SyncRow({
 function SyncRowDetails({
   sync,
   syncId,
-  canResend,
+  resendAction,
   onResent,
 }: {
   sync: TimelineSync;
   syncId: number;
-  canResend: boolean;
+  resendAction?: ResendAction;
   onResent: () => void;
 }) {
   const [detail, setDetail] = useState<SyncDetail | null>(null);
@@ -403,8 +404,8 @@ function SyncRowDetails({
           <Link href={`/syncs/${detail.id}`} className="text-sm font-medium text-indigo-700 hover:underline">
             Open delivery
           </Link>
-          {canResend && sync.status !== "pending" ? (
-            <ResendButton syncId={detail.id} onResent={onResent} />
+          {resendAction && sync.status !== "pending" ? (
+            <ResendButton action={resendAction} syncId={detail.id} onResent={onResent} />
           ) : null}
         </div>
       </div>

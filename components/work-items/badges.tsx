@@ -1,6 +1,6 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { WorkItemPriority, WorkItemStatus } from "@/db/schema";
-import { PRIORITY_LABELS, STATUS_LABELS } from "@/server/work-items/labels";
+import { PRIORITY_LABELS, STATUS_LABELS } from "./labels";
 
 export const STATUS_TONES: Record<WorkItemStatus, BadgeTone> = {
   new: "blue",

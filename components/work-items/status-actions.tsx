@@ -6,8 +6,8 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { WORK_ITEM_STATUSES, type WorkItemStatus } from "@/db/schema";
 import type { ActionResult } from "@/server/auth/guard";
-import { STATUS_LABELS } from "@/server/work-items/labels";
 import { FormBanner } from "./form-banner";
+import { STATUS_LABELS } from "./labels";
 
 type Props = {
   workItemId: number;

@@ -10,8 +10,8 @@ import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
 import type { ActionResult } from "@/server/auth/guard";
-import { PRIORITY_LABELS, STATUS_LABELS } from "@/server/work-items/labels";
 import { FormBanner } from "./form-banner";
+import { PRIORITY_LABELS, STATUS_LABELS } from "./labels";
 
 type Props = {
   mode: "create" | "edit";

@@ -13,7 +13,6 @@ import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
 import { cn } from "@/lib/utils";
-import { PRIORITY_LABELS, STATUS_LABELS } from "@/server/work-items/labels";
 import {
   hasActiveFilters,
   PAGE_SIZES,
@@ -23,6 +22,7 @@ import {
 } from "@/server/work-items/list-params";
 import { STATUS_DOTS } from "./badges";
 import { type WorkItemListItem, workItemColumnClassNames, workItemColumns } from "./columns";
+import { PRIORITY_LABELS, STATUS_LABELS } from "./labels";
 
 type Props = {
   rows: WorkItemListItem[];

@@ -4,12 +4,6 @@ export { ROLES, type Role };
 
 const RANK: Record<Role, number> = { technician: 0, manager: 1, admin: 2 };
 
-export const ROLE_LABELS: Record<Role, string> = {
-  technician: "Technician",
-  manager: "Manager",
-  admin: "Admin",
-};
-
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }

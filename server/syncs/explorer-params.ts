@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CHANGE_EVENT_TYPES, type ChangeEventType, SYNC_STATUSES, type SyncStatus } from "@/db/schema";
+import { parseId } from "@/lib/ids";
 import { allParams, firstParam, type RawParams } from "@/lib/search-params";
 
 export const EXPLORER_SORT_KEYS = ["created", "status", "event", "attempts", "latency"] as const;
@@ -45,7 +46,6 @@ const validDate = (v: string | undefined) => (v && DATE.test(v) && !Number.isNaN
 /** Reads the explorer state from search params; anything malformed falls back to the default. */
 export function parseExplorerParams(raw: RawParams): ExplorerParams {
   const pageSize = Number(firstParam(raw, "pageSize"));
-  const integration = Number(firstParam(raw, "integration"));
   return {
     view: firstParam(raw, "view") === "objects" ? "objects" : "syncs",
     page: z.coerce
@@ -59,7 +59,7 @@ export function parseExplorerParams(raw: RawParams): ExplorerParams {
       ? pageSize
       : DEFAULT_EXPLORER_PAGE_SIZE,
     object: (firstParam(raw, "object") ?? "").trim().slice(0, 100),
-    integrationId: Number.isInteger(integration) && integration > 0 ? integration : null,
+    integrationId: parseId(firstParam(raw, "integration")),
     eventType: z
       .enum(CHANGE_EVENT_TYPES)
       .nullable()

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
+import { idSchema } from "@/lib/ids";
 
 export const MAX_PRICE_CENTS = 1_000_000_000;
 
@@ -88,7 +89,8 @@ export const revisionField = z.coerce
   .int("Revision is missing")
   .min(1, "Revision is missing");
 
-export const idField = z.coerce.number({ error: "Unknown id" }).int("Unknown id").positive("Unknown id");
+/** Work item and task ids: lib/ids (integer columns). */
+const idField = idSchema;
 
 /** Every editable field of a work item, as the forms name them (`price` is a decimal string). */
 const workItemShape = {

@@ -28,6 +28,15 @@ describe("explorer URL state", () => {
     expect(explorerQuery({})).toBe("");
   });
 
+  it("drops an integration filter that is not an integration id (never sent to the database)", () => {
+    for (const integration of ["99999999999", "2147483648", "0", "-1", "1e3", "abc", ""]) {
+      expect(parseExplorerParams(new URLSearchParams({ integration })).integrationId, integration).toBeNull();
+    }
+    expect(parseExplorerParams(new URLSearchParams({ integration: "2147483647" })).integrationId).toBe(
+      2_147_483_647,
+    );
+  });
+
   it("reads references, bare numbers and typed objects", () => {
     expect(parseObjectFilter("rma-000012")).toEqual({ kind: "reference", reference: "RMA-000012" });
     expect(parseObjectFilter("12")).toEqual({ kind: "reference", reference: "RMA-000012" });

@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describeChanges } from "@/components/syncs/change-words";
 import { type ChangeEvent, changeEvents, type Integration, integrations, users } from "@/db/schema";
 import { markSyncFailed, recordAttempt } from "@/server/deliveries/attempt";
 import { createSyncsForChangeEvent } from "@/server/deliveries/fan-out";
-import { describeChanges } from "@/server/syncs/change-words";
 import { getSyncDetail, listTimeline } from "@/server/syncs/timeline";
 import { createTask, updateTask } from "@/server/work-items/tasks";
 import { workItemCreateSchema } from "@/server/work-items/validation";

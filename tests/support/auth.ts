@@ -1,6 +1,6 @@
 import { afterEach } from "vitest";
+import { ROLE_LABELS } from "@/components/auth/labels";
 import { type Role, type SessionUser, setUserResolverForTests } from "@/server/auth/guard";
-import { ROLE_LABELS } from "@/server/auth/roles";
 
 /** A made-up user with the given role (not in the database; pass a real SessionUser when rows refer to it). */
 export function testUser(role: Role): SessionUser {

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { idSchema } from "@/lib/ids";
 import { type ActionResult, defineAction, INVALID_INPUT_MESSAGE } from "@/server/auth/guard";
 import { getIntegration } from "@/server/integrations/integrations";
 import {
@@ -14,8 +15,6 @@ import {
 } from "@/server/integrations/operations";
 import { sendTestEvent, type TestEventResult } from "@/server/integrations/test-event";
 import { integrationInput } from "@/server/integrations/validation";
-
-const idField = z.coerce.number().int().positive();
 
 /** A form posts no key for zero checked boxes and a plain string for one; the schema wants a list. */
 function eventTypesAsList(input: unknown): unknown {
@@ -54,7 +53,7 @@ export const createIntegrationAction = defineAction(
  */
 const editSchema = z.preprocess(
   eventTypesAsList,
-  z.object({ ...integrationInput.shape, id: idField }).superRefine((value, ctx) => {
+  z.object({ ...integrationInput.shape, id: idSchema }).superRefine((value, ctx) => {
     if (value.headerValue && !value.headerName) {
       ctx.addIssue({ code: "custom", path: ["headerName"], message: "Enter the header's name" });
     }
@@ -84,13 +83,13 @@ export const updateIntegrationAction = defineAction(
   },
 );
 
-const idSchema = z.object({ id: idField });
+const idInput = z.object({ id: idSchema });
 
 export const pauseIntegrationAction = defineAction(
   {
     role: "admin",
     schema: z.object({
-      id: idField,
+      id: idSchema,
       reason: z
         .string()
         .trim()
@@ -109,7 +108,7 @@ export const pauseIntegrationAction = defineAction(
 );
 
 export const resumeIntegrationAction = defineAction(
-  { role: "admin", schema: idSchema, name: "integrations.resume" },
+  { role: "admin", schema: idInput, name: "integrations.resume" },
   async ({ id }): Promise<ActionResult<{ requested: number }>> => {
     const result = await resumeIntegration(id);
     if (!result.ok) return { ok: false, message: result.message };
@@ -124,7 +123,7 @@ export const resumeIntegrationAction = defineAction(
 );
 
 export const rotateSecretAction = defineAction(
-  { role: "admin", schema: idSchema, name: "integrations.rotate" },
+  { role: "admin", schema: idInput, name: "integrations.rotate" },
   async ({ id }): Promise<ActionResult<{ secret: string; previousValidUntil: string }>> => {
     const result = await rotateSecret(id);
     if (!result.ok) return { ok: false, message: result.message };
@@ -138,7 +137,7 @@ export const rotateSecretAction = defineAction(
 );
 
 export const sendTestEventAction = defineAction(
-  { role: "admin", schema: idSchema, name: "integrations.test" },
+  { role: "admin", schema: idInput, name: "integrations.test" },
   async ({ id }): Promise<ActionResult<TestEventResult>> => {
     const result = await sendTestEvent(id);
     if (!result.ok) return { ok: false, message: result.message };

@@ -2,10 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { bigintIdSchema, idSchemaFor } from "@/lib/ids";
 import { type ActionResult, defineAction } from "@/server/auth/guard";
 import { recoverFailed, resendSync } from "@/server/deliveries/recovery";
 
-const resendSchema = z.object({ syncId: z.coerce.number().int().positive() });
+const resendSchema = z.object({ syncId: bigintIdSchema });
 
 /** A manager re-delivers one synced or failed delivery: a new "manual" attempt, same webhook-id. */
 export const resendSyncAction = defineAction(
@@ -20,7 +21,7 @@ export const resendSyncAction = defineAction(
 );
 
 const recoverSchema = z.object({
-  integrationId: z.coerce.number({ error: "Choose an integration" }).int().positive("Choose an integration"),
+  integrationId: idSchemaFor({ message: "Choose an integration" }),
   since: z
     .string({ error: "Choose a start time" })
     .min(1, "Choose a start time")

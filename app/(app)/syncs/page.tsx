@@ -7,6 +7,7 @@ import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
 import { listIntegrationOptions, listSyncCountsByObject, listSyncs } from "@/server/syncs/explorer";
 import { parseExplorerParams } from "@/server/syncs/explorer-params";
+import { recoverFailedAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Syncs" };
@@ -41,7 +42,7 @@ export default async function SyncsPage({ searchParams }: Props) {
             </div>
           </CardHeader>
           <CardContent>
-            <RecoverForm integrations={integrations} />
+            <RecoverForm action={recoverFailedAction} integrations={integrations} />
           </CardContent>
         </Card>
       </div>

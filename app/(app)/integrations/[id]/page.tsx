@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { recoverFailedAction } from "@/app/(app)/syncs/actions";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { PauseResume, RotateSecret, SendTestEvent } from "@/components/integrations/integration-controls";
 import { IntegrationForm } from "@/components/integrations/integration-form";
@@ -11,6 +12,7 @@ import { Alert } from "@/components/ui/alert";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
+import { parseId } from "@/lib/ids";
 import { requireUser } from "@/server/auth/guard";
 import { listIntegrationHealth } from "@/server/integrations/health";
 import {
@@ -24,10 +26,6 @@ import {
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }> };
-
-function parseId(raw: string): number | null {
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : null;
-}
 
 async function load(rawId: string) {
   const id = parseId(rawId);
@@ -193,7 +191,10 @@ export default async function IntegrationPage({ params }: Props) {
               </div>
             </CardHeader>
             <CardContent>
-              <RecoverForm integrations={[{ id: integration.id, name: integration.name }]} />
+              <RecoverForm
+                action={recoverFailedAction}
+                integrations={[{ id: integration.id, name: integration.name }]}
+              />
             </CardContent>
           </Card>
         </div>

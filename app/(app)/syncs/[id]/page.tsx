@@ -4,23 +4,21 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { AttemptsList, PayloadView } from "@/components/syncs/attempts-list";
 import { formatDateTime, formatMs } from "@/components/syncs/format";
+import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/components/syncs/labels";
 import { PendingRefresher } from "@/components/syncs/pending-refresher";
 import { ResendButton } from "@/components/syncs/resend-button";
 import { SyncStatusBadge } from "@/components/syncs/sync-status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
+import { parseId } from "@/lib/ids";
 import { hasRole, requireUser } from "@/server/auth/guard";
-import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/server/syncs/labels";
 import { getSyncDetail } from "@/server/syncs/timeline";
+import { resendSyncAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }> };
-
-function parseId(raw: string): number | null {
-  return /^\d{1,15}$/.test(raw) ? Number(raw) : null;
-}
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Delivery ${(await params).id}` };
@@ -28,7 +26,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function SyncDetailPage({ params }: Props) {
   const user = await requireUser();
-  const id = parseId((await params).id);
+  const id = parseId((await params).id, "bigint");
   if (!id) notFound();
   const sync = await getSyncDetail(getDb(), id);
   if (!sync) notFound();
@@ -94,7 +92,11 @@ export default async function SyncDetailPage({ params }: Props) {
           </span>
         }
         description={`${EVENT_TYPE_LABELS[sync.eventType]} of ${sync.reference} to ${sync.integrationName}`}
-        actions={canResend ? <ResendButton syncId={sync.id} refresh size="md" variant="primary" /> : null}
+        actions={
+          canResend ? (
+            <ResendButton action={resendSyncAction} syncId={sync.id} refresh size="md" variant="primary" />
+          ) : null
+        }
       />
       {sync.status === "failed" && sync.lastError ? (
         <Alert variant="error" title="This delivery failed" className="mb-6">

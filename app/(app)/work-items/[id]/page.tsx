@@ -3,8 +3,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { resendSyncAction } from "@/app/(app)/syncs/actions";
 import { PageHeader } from "@/components/app-shell/page-header";
-import { SyncTimeline, SyncTimelineSkeleton } from "@/components/syncs/sync-timeline";
+import { SyncTimelineClient } from "@/components/syncs/sync-timeline-client";
+import { SyncTimelineSkeleton } from "@/components/syncs/sync-timeline-skeleton";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PriorityBadge, StatusBadge } from "@/components/work-items/badges";
@@ -12,7 +14,9 @@ import { StatusActions } from "@/components/work-items/status-actions";
 import { TaskList } from "@/components/work-items/task-list";
 import { WorkItemForm } from "@/components/work-items/work-item-form";
 import { getDb } from "@/db/client";
-import { requireUser } from "@/server/auth/guard";
+import { parseId } from "@/lib/ids";
+import { getCurrentUser, hasRole, requireUser } from "@/server/auth/guard";
+import { listTimeline } from "@/server/syncs/timeline";
 import { workItemFormValues } from "@/server/work-items/form-values";
 import { listTasks } from "@/server/work-items/tasks";
 import { formatCents } from "@/server/work-items/validation";
@@ -26,8 +30,19 @@ type Props = {
   searchParams: Promise<{ created?: string }>;
 };
 
-function parseId(raw: string): number | null {
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : null;
+/**
+ * The sync timeline section: reads the newest page on the server (streamed in its own Suspense
+ * boundary), then the client component keeps it live. Managers get the resend action.
+ */
+async function SyncTimelineSection({ workItemId }: { workItemId: number }) {
+  const [user, page] = await Promise.all([getCurrentUser(), listTimeline(getDb(), workItemId)]);
+  return (
+    <SyncTimelineClient
+      workItemId={workItemId}
+      initial={page}
+      resendAction={hasRole(user, "manager") ? resendSyncAction : undefined}
+    />
+  );
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -200,7 +215,7 @@ export default async function WorkItemPage({ params, searchParams }: Props) {
 
         <div className="lg:col-span-2">
           <Suspense fallback={<SyncTimelineSkeleton />}>
-            <SyncTimeline workItemId={item.id} />
+            <SyncTimelineSection workItemId={item.id} />
           </Suspense>
         </div>
       </div>

@@ -1,17 +1,18 @@
 import { NextResponse } from "next/server";
-import { getDb } from "@/db/client";
-import { actorOf } from "@/server/auth/guard";
-import { workItemCreateSchema } from "@/server/work-items/validation";
-import { createWorkItem } from "@/server/work-items/work-items";
 import {
   apiError,
   authorize,
   dispatchAfterCommit,
   invalidInput,
+  notFound,
   readJsonObject,
   unexpected,
   withTiming,
-} from "../http";
+} from "@/app/api/http";
+import { getDb } from "@/db/client";
+import { actorOf } from "@/server/auth/guard";
+import { workItemCreateSchema } from "@/server/work-items/validation";
+import { createWorkItem } from "@/server/work-items/work-items";
 
 export const dynamic = "force-dynamic";
 
@@ -29,7 +30,7 @@ export async function POST(request: Request) {
     if (!result.ok) {
       return result.reason === "invalid"
         ? apiError(422, "Invalid input", { fieldErrors: result.fieldErrors })
-        : apiError(404, "Not found");
+        : notFound();
     }
     await dispatchAfterCommit(result.events);
     return withTiming(

@@ -1,17 +1,19 @@
 import { NextResponse } from "next/server";
-import { getDb } from "@/db/client";
-import { actorOf } from "@/server/auth/guard";
-import { idField, staleWorkItemMessage, workItemUpdateSchema } from "@/server/work-items/validation";
-import { getWorkItem, updateWorkItem } from "@/server/work-items/work-items";
 import {
   apiError,
   authorize,
   dispatchAfterCommit,
+  idParam,
   invalidInput,
+  notFound,
   readJsonObject,
   unexpected,
   withTiming,
-} from "../../http";
+} from "@/app/api/http";
+import { getDb } from "@/db/client";
+import { actorOf } from "@/server/auth/guard";
+import { staleWorkItemMessage, workItemUpdateSchema } from "@/server/work-items/validation";
+import { getWorkItem, updateWorkItem } from "@/server/work-items/work-items";
 
 export const dynamic = "force-dynamic";
 
@@ -19,17 +21,12 @@ type Context = { params: Promise<{ id: string }> };
 
 const NOT_FOUND = "This work item does not exist.";
 
-async function idOf(context: Context): Promise<number | null> {
-  const parsed = idField.safeParse((await context.params).id);
-  return parsed.success && parsed.data <= 2_147_483_647 ? parsed.data : null;
-}
-
 export async function GET(_request: Request, context: Context) {
   const user = await authorize("technician");
   if (user instanceof NextResponse) return user;
-  const id = await idOf(context);
+  const id = await idParam(context);
   const item = id === null ? null : await getWorkItem(getDb(), id);
-  return item ? NextResponse.json({ workItem: item }) : apiError(404, NOT_FOUND);
+  return item ? NextResponse.json({ workItem: item }) : notFound(NOT_FOUND);
 }
 
 /**
@@ -40,8 +37,8 @@ export async function PATCH(request: Request, context: Context) {
   const startedAt = performance.now();
   const user = await authorize("technician");
   if (user instanceof NextResponse) return user;
-  const id = await idOf(context);
-  if (id === null) return apiError(404, NOT_FOUND);
+  const id = await idParam(context);
+  if (id === null) return notFound(NOT_FOUND);
   const body = await readJsonObject(request);
   if (body instanceof NextResponse) return body;
   const parsed = workItemUpdateSchema.safeParse(body);
@@ -49,7 +46,7 @@ export async function PATCH(request: Request, context: Context) {
   try {
     const result = await updateWorkItem(getDb(), id, parsed.data, actorOf(user));
     if (!result.ok) {
-      if (result.reason === "not_found") return apiError(404, NOT_FOUND);
+      if (result.reason === "not_found") return notFound(NOT_FOUND);
       if (result.reason === "stale") {
         return apiError(409, staleWorkItemMessage(result.current.revision), {
           currentRevision: result.current.revision,

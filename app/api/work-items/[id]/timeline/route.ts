@@ -1,24 +1,35 @@
 import { NextResponse } from "next/server";
+import { apiError, authorize, idParam, notFound } from "@/app/api/http";
 import { getDb } from "@/db/client";
-import { getCurrentUser } from "@/server/auth/guard";
 import { listTimeline, TIMELINE_PAGE_SIZE } from "@/server/syncs/timeline";
 
 export const dynamic = "force-dynamic";
 
 const MAX_LIMIT = 200;
 
+const NOT_FOUND = "This work item does not exist.";
+
+/**
+ * A `before` cursor as the timeline hands it out (`created_at::text`, e.g. `2025-06-01 10:00:00.123456+00`);
+ * anything else would reach PostgreSQL as a timestamp it cannot read.
+ */
+const CURSOR = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+type Context = { params: Promise<{ id: string }> };
+
 /**
  * The sync timeline of one work item as JSON, for the page's polling while deliveries are pending.
  * `before` pages to older events; `limit` lets the page refresh everything it already shows at once.
  */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const user = await getCurrentUser();
-  if (!user) return NextResponse.json({ message: "Signed out" }, { status: 401 });
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) return NextResponse.json({ message: "Not found" }, { status: 404 });
+export async function GET(request: Request, context: Context) {
+  const user = await authorize("technician");
+  if (user instanceof NextResponse) return user;
+  const id = await idParam(context);
+  if (id === null) return notFound(NOT_FOUND);
   const url = new URL(request.url);
   const limit = Math.min(MAX_LIMIT, Math.max(1, Number(url.searchParams.get("limit")) || TIMELINE_PAGE_SIZE));
-  const before = url.searchParams.get("before");
-  const page = await listTimeline(getDb(), id, { before: before || null, limit });
+  const before = url.searchParams.get("before") || null;
+  if (before !== null && !CURSOR.test(before)) return apiError(400, "Unknown `before` cursor");
+  const page = await listTimeline(getDb(), id, { before, limit });
   return NextResponse.json(page, { headers: { "cache-control": "no-store" } });
 }

@@ -1,21 +1,26 @@
-import type { WorkItemPriority, WorkItemStatus } from "@/db/schema";
+import { PRIORITY_LABELS, STATUS_LABELS } from "@/components/work-items/labels";
+import type { Task, WorkItem, WorkItemPriority, WorkItemStatus } from "@/db/schema";
 import type { FieldChanges } from "@/lib/diff";
-import { PRIORITY_LABELS, STATUS_LABELS } from "@/server/work-items/labels";
 
-/** Every field a work item or task change can carry; a new one fails the type check until labelled. */
-export type ChangedField =
-  | "title"
-  | "description"
-  | "customerName"
-  | "customerEmail"
-  | "customerPhone"
-  | "device"
-  | "serialNumber"
-  | "status"
-  | "priority"
-  | "priceCents"
-  | "technicianId"
-  | "done";
+/**
+ * Columns of work_items and tasks that no save changes (keys, bookkeeping, the parent link): every
+ * other column can show up in a change event's `changes` (updateWorkItem / updateTask diff the row).
+ */
+export const SYSTEM_COLUMNS = [
+  "id",
+  "reference",
+  "revision",
+  "createdAt",
+  "updatedAt",
+  "workItemId",
+] as const satisfies readonly (keyof WorkItem | keyof Task)[];
+type SystemColumn = (typeof SYSTEM_COLUMNS)[number];
+
+/**
+ * Every field a work item or task change can carry, from the schema's row types: a column added to
+ * db/schema makes FIELD_LABELS (and so this module) fail the type check until it has a label.
+ */
+export type ChangedField = Exclude<keyof WorkItem | keyof Task, SystemColumn>;
 
 export const FIELD_LABELS: Record<ChangedField, string> = {
   title: "Title",

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { type IdColumn, parseId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import {
   getCurrentUser,
@@ -12,15 +13,32 @@ import {
 import { dispatchChangeEvents } from "@/server/deliveries/outbox";
 
 /**
- * The small JSON API (`/api/v1/**`): the same validation, queries, session guard and after-commit
- * dispatch as the server actions, for clients that are not the browser (scripts, the benchmark).
- * Errors are `{ error, fieldErrors? }` with 400 (unreadable body), 401, 403, 404, 409, 422.
+ * What every route handler of ours shares (`/api/v1/**`, the JSON API for scripts and the benchmark,
+ * and the pages' own JSON routes `/api/syncs/:id` and `/api/work-items/:id/timeline`): the session
+ * guard, id parsing and one error shape, `{ error, fieldErrors? }`, with 400 (unreadable body or
+ * parameter), 401, 403, 404, 409, 415, 422 and 500.
  */
 
 export type ApiError = { error: string; fieldErrors?: Record<string, string[]>; [extra: string]: unknown };
 
 export function apiError(status: number, error: string, extra: Omit<ApiError, "error"> = {}) {
   return NextResponse.json({ error, ...extra }, { status });
+}
+
+/** 404 `{ error }`. */
+export function notFound(error = "Not found") {
+  return apiError(404, error);
+}
+
+/**
+ * The `[id]` segment of a route as an id (lib/ids: digits only, within the column's range), or null:
+ * answer null with notFound(), so an id the database could not hold never reaches a query.
+ */
+export async function idParam(
+  context: { params: Promise<{ id: string }> },
+  column: IdColumn = "integer",
+): Promise<number | null> {
+  return parseId((await context.params).id, column);
 }
 
 /** Resolves the session's user and checks the role; an error response when either fails. */

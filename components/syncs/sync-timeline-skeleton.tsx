@@ -1,17 +1,4 @@
-import { getDb } from "@/db/client";
-import { getCurrentUser, hasRole } from "@/server/auth/guard";
-import { listTimeline } from "@/server/syncs/timeline";
-import { SyncTimelineClient } from "./sync-timeline-client";
-
-/**
- * The work item page's sync timeline: reads the newest page on the server, then the client
- * component keeps it live. Render inside <Suspense fallback={<SyncTimelineSkeleton />}>.
- */
-export async function SyncTimeline({ workItemId }: { workItemId: number }) {
-  const [user, page] = await Promise.all([getCurrentUser(), listTimeline(getDb(), workItemId)]);
-  return <SyncTimelineClient workItemId={workItemId} initial={page} canResend={hasRole(user, "manager")} />;
-}
-
+/** The sync timeline's Suspense fallback while the page reads its first page of changes. */
 export function SyncTimelineSkeleton() {
   return (
     <section
