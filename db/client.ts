@@ -8,7 +8,7 @@ import postgres from "postgres";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
 
-export type Schema = typeof schema;
+type Schema = typeof schema;
 /** A database or a transaction: queries take either, so actions, Inngest steps and tests share them. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 

@@ -24,7 +24,7 @@ const functionSchema = z
   .passthrough();
 
 /** Body of `POST /fn/register` (out-of-band sync, sent by the SDK). */
-export const registerSchema = z
+const registerSchema = z
   .object({
     url: z.string().url(),
     appName: z.string().min(1),

@@ -60,7 +60,7 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
-export class CelError extends Error {
+class CelError extends Error {
   constructor(message: string, expression: string) {
     super(`CEL: ${message} in expression ${JSON.stringify(expression)}`);
     this.name = "CelError";

@@ -48,7 +48,7 @@ export interface EngineOptions {
   maxInFlight?: number;
 }
 
-export const DEFAULT_MAX_IN_FLIGHT = 64;
+const DEFAULT_MAX_IN_FLIGHT = 64;
 
 export class CheckpointConflict extends Error {}
 
@@ -881,7 +881,7 @@ export class Engine {
   }
 }
 
-export function isActive(run: Run): boolean {
+function isActive(run: Run): boolean {
   return run.status === "Queued" || run.status === "Running";
 }
 

@@ -86,7 +86,7 @@ function tryCompile(expression: string, problems: string[]): void {
   }
 }
 
-export function concurrencyLimits(fn: FunctionConfig): ConcurrencyConfig[] {
+function concurrencyLimits(fn: FunctionConfig): ConcurrencyConfig[] {
   const c = fn.concurrency;
   if (c === undefined || c === null) return [];
   if (typeof c === "number") return [{ limit: c }];

@@ -83,7 +83,7 @@ function iso(ms: number | undefined): string | null {
   return ms ? new Date(ms).toISOString() : null;
 }
 
-export function runSummary(run: Run) {
+function runSummary(run: Run) {
   return {
     run_id: run.id,
     function_id: run.functionId,
@@ -99,7 +99,7 @@ export function runSummary(run: Run) {
   };
 }
 
-export function runDetail(run: Run) {
+function runDetail(run: Run) {
   return {
     ...runSummary(run),
     steps: run.steps.map((s) => ({

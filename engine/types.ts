@@ -1,5 +1,3 @@
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 export interface EngineEvent {
   /** Engine-assigned ULID (what `POST /e/:key` returns). */
   internalId: string;
@@ -13,7 +11,7 @@ export interface EngineEvent {
   receivedAt: number;
 }
 
-export interface TriggerConfig {
+interface TriggerConfig {
   event?: string;
   expression?: string;
   cron?: string;
@@ -35,7 +33,7 @@ export interface FunctionConfig {
 }
 
 /** `batchEvents` as the SDK registers it (the user's options, passed through unchanged). */
-export interface BatchConfig {
+interface BatchConfig {
   maxSize: number;
   /** Duration string ("1s", "500ms"); measured from the first event of the batch. */
   timeout: string;
@@ -73,14 +71,14 @@ export interface AppRecord {
   syncedAt: number;
 }
 
-export type RunStatus = "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";
+type RunStatus = "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";
 
 export interface MemoEntry {
   data?: unknown;
   error?: unknown;
 }
 
-export interface StepAttempt {
+interface StepAttempt {
   attempt: number;
   status: "Completed" | "Failed" | "Errored";
   started_at: string;

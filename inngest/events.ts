@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CHANGE_EVENT_TYPES, type ChangeEventType, SUBJECT_TYPES } from "@/db/schema";
 
 /** What every change event carries to Inngest; the full change (diff, snapshot) stays in the outbox row. */
-export const changeEventData = z.object({
+const changeEventData = z.object({
   changeEventId: z.string().min(1),
   eventType: z.enum(CHANGE_EVENT_TYPES),
   workItemId: z.number().int().positive(),
@@ -31,22 +31,12 @@ export const workItemStatusChanged = eventType(CHANGE_EVENT_NAMES.workitem_statu
 export const taskCreated = eventType(CHANGE_EVENT_NAMES.task_created, { schema: changeEventData });
 export const taskUpdated = eventType(CHANGE_EVENT_NAMES.task_updated, { schema: changeEventData });
 
-export const CHANGE_EVENTS = [
-  workItemCreated,
-  workItemUpdated,
-  workItemStatusChanged,
-  taskCreated,
-  taskUpdated,
-];
-
-export const deliveryRequestedData = z.object({
+const deliveryRequestedData = z.object({
   syncId: z.number().int().positive(),
   trigger: z.enum(["automatic", "manual"]),
   /** Not before this time (ISO 8601): the receiver's Retry-After from the fan-out's first try. */
   notBefore: z.string().datetime().optional(),
 });
-export type DeliveryRequestedData = z.infer<typeof deliveryRequestedData>;
-
 /** One delivery of one sync row. Manual resends carry trigger "manual". */
 export const deliveryRequested = eventType("webhooks/delivery.requested", { schema: deliveryRequestedData });
 

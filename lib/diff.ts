@@ -1,4 +1,4 @@
-export type FieldChange = { from: unknown; to: unknown };
+type FieldChange = { from: unknown; to: unknown };
 export type FieldChanges = Record<string, FieldChange>;
 
 function normalize(value: unknown): unknown {

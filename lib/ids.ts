@@ -40,7 +40,7 @@ export function parseId(raw: unknown, column: IdColumn = "integer"): number | nu
   return Number.isSafeInteger(n) && n >= 1 && n <= MAX[column] ? n : null;
 }
 
-export function idMessage(column: IdColumn = "integer"): string {
+function idMessage(column: IdColumn = "integer"): string {
   return `Not a valid id: expected a whole number from 1 to ${MAX[column]}`;
 }
 

@@ -13,5 +13,3 @@ export const logger = pino({
     censor: "[redacted]",
   },
 });
-
-export type Logger = typeof logger;

@@ -23,7 +23,9 @@ function run(name, cmd, args, env = {}) {
 const node = process.execPath;
 mkdirSync("test-results", { recursive: true });
 
-if (want("lint")) run("lint", node, ["node_modules/@biomejs/biome/bin/biome", "ci", "."]);
+// Lint: Biome (style, correctness), dependency-cruiser (the dependency rule, docs/ARCHITECTURE.md) and
+// knip (nothing dead). The same as `npm run lint`.
+if (want("lint")) run("lint", "npm", ["run", "--silent", "lint"]);
 
 if (want("build") || want("e2e") || want("typecheck")) {
   rmSync(".next", { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDbHandle } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { env } from "@/lib/env";

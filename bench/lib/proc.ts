@@ -38,7 +38,7 @@ function childrenOf(pid: number): number[] {
 }
 
 /** A process and all its descendants (tsx and `next start` may run the real work in a child). */
-export function processTree(pid: number): number[] {
+function processTree(pid: number): number[] {
   const out = [pid];
   for (let i = 0; i < out.length; i++) out.push(...childrenOf(out[i]));
   return out;

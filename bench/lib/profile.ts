@@ -32,7 +32,7 @@ export type ProfileSummary = {
 };
 
 /** Self time per package and per function of a .cpuprofile (Node's --cpu-prof). */
-export function summarizeProfile(file: string, top = 20): ProfileSummary {
+function summarizeProfile(file: string, top = 20): ProfileSummary {
   const profile = JSON.parse(fs.readFileSync(file, "utf8")) as CpuProfile;
   const totalMs = (profile.endTime - profile.startTime) / 1000;
   const samples = profile.samples.length || 1;

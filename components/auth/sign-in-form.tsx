@@ -7,7 +7,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { authClient } from "./auth-client";
 
-export type DemoAccount = { email: string; name: string; role: string };
+type DemoAccount = { email: string; name: string; role: string };
 
 type Props = {
   /** Already checked with safeNextPath on the server. */

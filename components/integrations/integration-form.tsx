@@ -22,7 +22,7 @@ const EVENT_HINTS: Record<ChangeEventType, string> = {
   task_updated: "Every task save that changed something",
 };
 
-export type IntegrationFormValues = {
+type IntegrationFormValues = {
   name: string;
   url: string;
   eventTypes: ChangeEventType[];

@@ -54,7 +54,7 @@ const FIELD_ORDER: ChangedField[] = [
 ];
 const ORDER_OF = new Map<string, number>(FIELD_ORDER.map((f, i) => [f, i]));
 
-export const EMPTY_VALUE = "—";
+const EMPTY_VALUE = "—";
 const MAX_VALUE_LENGTH = 60;
 
 export type ChangeLine = { field: string; label: string; from: string; to: string; text: string };
@@ -82,7 +82,7 @@ function humanize(field: string): string {
 }
 
 /** One value of one field, in the words the shop uses (labels for enums, 120.00 for prices). */
-export function formatFieldValue(field: string, value: unknown, context: ChangeWordsContext = {}): string {
+function formatFieldValue(field: string, value: unknown, context: ChangeWordsContext = {}): string {
   if (value === null || value === undefined || value === "") {
     return field === "technicianId" ? "Unassigned" : EMPTY_VALUE;
   }
@@ -116,16 +116,4 @@ export function describeChanges(changes: FieldChanges, context: ChangeWordsConte
       const toText = formatFieldValue(field, to, context);
       return { field, label, from: fromText, to: toText, text: `${label}: ${fromText} → ${toText}` };
     });
-}
-
-/** The user ids a set of changes mentions (technician changes), to look their names up once. */
-export function userIdsIn(changes: FieldChanges[]): string[] {
-  const ids = new Set<string>();
-  for (const c of changes) {
-    const t = c.technicianId;
-    if (!t) continue;
-    if (typeof t.from === "string" && t.from) ids.add(t.from);
-    if (typeof t.to === "string" && t.to) ids.add(t.to);
-  }
-  return [...ids];
 }

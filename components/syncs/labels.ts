@@ -20,7 +20,7 @@ export const SUBJECT_LABELS: Record<SubjectType, string> = {
   task: "Task",
 };
 
-export const ERROR_KIND_LABELS: Record<ErrorKind, string> = {
+const ERROR_KIND_LABELS: Record<ErrorKind, string> = {
   timeout: "Timed out",
   dns: "Host not found",
   refused: "Connection refused",

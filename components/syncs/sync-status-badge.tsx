@@ -5,7 +5,7 @@ import type { SyncStatus } from "@/db/schema";
 import { cn } from "@/lib/utils";
 import { SYNC_STATUS_LABELS } from "./labels";
 
-export const SYNC_STATUS_TONES: Record<SyncStatus, BadgeTone> = {
+const SYNC_STATUS_TONES: Record<SyncStatus, BadgeTone> = {
   pending: "amber",
   synced: "green",
   failed: "red",

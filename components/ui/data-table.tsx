@@ -18,7 +18,7 @@ import { Pagination } from "./pagination";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "./table";
 
 /** Server-driven tables: sorting and paging happen in the database, the table only renders and reports. */
-export const dataTableFeatures = tableFeatures({ rowSortingFeature, rowPaginationFeature });
+const dataTableFeatures = tableFeatures({ rowSortingFeature, rowPaginationFeature });
 export type DataTableFeatures = typeof dataTableFeatures;
 
 export function createDataTableColumnHelper<TData extends RowData>() {

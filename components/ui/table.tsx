@@ -36,7 +36,3 @@ export function TableHead({ className, ...props }: React.ComponentProps<"th">) {
 export function TableCell({ className, ...props }: React.ComponentProps<"td">) {
   return <td className={cn("px-3 py-2.5 align-middle text-slate-800", className)} {...props} />;
 }
-
-export function TableCaption({ className, ...props }: React.ComponentProps<"caption">) {
-  return <caption className={cn("mt-3 text-sm text-slate-500", className)} {...props} />;
-}

@@ -2,7 +2,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { WorkItemPriority, WorkItemStatus } from "@/db/schema";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./labels";
 
-export const STATUS_TONES: Record<WorkItemStatus, BadgeTone> = {
+const STATUS_TONES: Record<WorkItemStatus, BadgeTone> = {
   new: "blue",
   in_progress: "violet",
   waiting_parts: "amber",

@@ -10,7 +10,7 @@ import { cn } from "@/lib/utils";
 import type { ActionResult } from "@/server/auth/guard";
 import { FormBanner } from "./form-banner";
 
-export type TaskItem = { id: number; title: string; done: boolean; revision: number };
+type TaskItem = { id: number; title: string; done: boolean; revision: number };
 
 type FormAction = (state: ActionResult<unknown> | null, formData: FormData) => Promise<ActionResult<unknown>>;
 

@@ -3,7 +3,7 @@ const NEXT_INTERNAL_KEY = /^\$ACTION_/;
 /** Never echoed back to the browser in `values`. */
 const SECRET_KEY = /password|secret|token/i;
 
-export type FormValue = string | File;
+type FormValue = string | File;
 export type FormObject = Record<string, FormValue | FormValue[]>;
 
 /** FormData → plain object: strings (and files) as they came; a repeated key becomes an array. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { headers } from "next/headers";
 import { redirect, unstable_rethrow } from "next/navigation";
 import { cache } from "react";
@@ -23,8 +24,7 @@ export function actorOf(user: SessionUser): { id: string; name: string } {
 
 export const SIGNED_OUT_MESSAGE = "You are signed out. Sign in again.";
 export const INVALID_INPUT_MESSAGE = "Please fix the highlighted fields.";
-export const UNEXPECTED_ERROR_MESSAGE =
-  "Something went wrong on our side. It has been logged; please try again.";
+const UNEXPECTED_ERROR_MESSAGE = "Something went wrong on our side. It has been logged; please try again.";
 export function roleRefusedMessage(role: Role): string {
   return `Your role (${role}) may not do this.`;
 }

@@ -3,7 +3,7 @@ export const CURRENT_PATH_HEADER = "x-fixed-service-path";
 
 export const SIGN_IN_PATH = "/sign-in";
 export const FORBIDDEN_PATH = "/forbidden";
-export const HOME_PATH = "/";
+const HOME_PATH = "/";
 
 /**
  * The `next` target after sign-in, only when it is a same-origin relative path: anything absolute,

@@ -1,3 +1,4 @@
+import "server-only";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { nextCookies } from "better-auth/next-js";
@@ -8,8 +9,6 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SIGN_IN_RATE_WINDOW_SECONDS } from "./policy";
 import { resolveAuthSecret } from "./secret";
-
-export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SIGN_IN_RATE_WINDOW_SECONDS };
 
 /**
  * The admin plugin's HTTP endpoints are switched off: users are changed only through the admin page's
@@ -36,7 +35,7 @@ const DISABLED_PATHS = [
   "/sign-up/email",
 ];
 
-export const DEACTIVATED_MESSAGE = "This account is deactivated. Ask an admin to reactivate it.";
+const DEACTIVATED_MESSAGE = "This account is deactivated. Ask an admin to reactivate it.";
 
 export type AuthOptions = {
   secret: string;
@@ -97,7 +96,7 @@ export type Auth = ReturnType<typeof createAuth>;
 const LOCAL_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*"];
 
 /** Options from the environment (see lib/env.ts); throws at first use when BETTER_AUTH_SECRET is missing in production. */
-export function authOptionsFromEnv(): AuthOptions {
+function authOptionsFromEnv(): AuthOptions {
   const e = env();
   const baseURL = e.BETTER_AUTH_URL ?? e.APP_URL;
   return {

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
 import { and, asc, count, eq, isNull, ne, or, sql } from "drizzle-orm";
@@ -5,7 +6,7 @@ import type { Db } from "@/db/client";
 import { accounts, type Role, sessions, users } from "@/db/schema";
 
 /** better-auth's provider id for e-mail + password accounts. */
-export const CREDENTIAL_PROVIDER = "credential";
+const CREDENTIAL_PROVIDER = "credential";
 
 export type UserRow = {
   id: string;

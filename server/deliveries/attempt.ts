@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { type Db, rowsOf } from "@/db/client";
@@ -101,7 +102,7 @@ export async function markSyncFailed(db: Db, syncId: number, error: string): Pro
     .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.status, "pending")));
 }
 
-export async function pauseIntegration(db: Db, integrationId: number, reason: string): Promise<void> {
+async function pauseIntegration(db: Db, integrationId: number, reason: string): Promise<void> {
   await db
     .update(integrations)
     .set({ active: false, pausedReason: reason, pausedAt: sql`now()`, updatedAt: sql`now()` })

@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import type { Db } from "@/db/client";
@@ -33,7 +34,7 @@ export async function getChangeEventWithReference(
 }
 
 /** Integrations subscribed to an event type, paused ones included: their syncs wait for a resume. */
-export async function listSubscribedIntegrations(db: Db, eventType: string): Promise<Integration[]> {
+async function listSubscribedIntegrations(db: Db, eventType: string): Promise<Integration[]> {
   return db
     .select()
     .from(integrations)
@@ -41,7 +42,7 @@ export async function listSubscribedIntegrations(db: Db, eventType: string): Pro
     .orderBy(asc(integrations.id));
 }
 
-export function isCreationEvent(eventType: string): boolean {
+function isCreationEvent(eventType: string): boolean {
   return (CREATION_EVENT_TYPES as readonly string[]).includes(eventType);
 }
 

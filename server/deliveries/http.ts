@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { createGuardedDispatcher, parseAllowlist } from "./ssrf";
 
 export const RESPONSE_BODY_LIMIT_BYTES = 16 * 1024;
-export const WEBHOOK_USER_AGENT = "FixedService-Webhooks/1.0";
+const WEBHOOK_USER_AGENT = "FixedService-Webhooks/1.0";
 
 export type DeliveryErrorKind =
   | "timeout"

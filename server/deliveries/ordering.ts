@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import { changeEvents, type IntegrationSync, integrationSyncs, integrations } from "@/db/schema";
@@ -55,7 +56,7 @@ export async function findOrderingBlocker(
 }
 
 /** The oldest pending syncs (all of the lowest revision) of the same integration and object after a revision. */
-export async function findNextPendingSyncs(
+async function findNextPendingSyncs(
   db: Db,
   sync: Pick<IntegrationSync, "integrationId" | "subjectType" | "subjectId" | "revision">,
 ): Promise<number[]> {

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { after } from "next/server";
 import { type Db, getDb } from "@/db/client";

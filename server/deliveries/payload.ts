@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type ChangeEvent, workItems } from "@/db/schema";
 
-export type JsonSnapshot = Record<string, unknown>;
+type JsonSnapshot = Record<string, unknown>;
 
-export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
+type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
 export interface WebhookBody {
   id: string;

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, getDb, rowsOf } from "@/db/client";
 import { changeEvents, integrationSyncs, integrations } from "@/db/schema";
@@ -19,9 +20,9 @@ import { awaitsFanOut, type DeliveryRequest } from "./ordering";
  * A live delivery run records an attempt at least every ~2 h (the longest backoff step), so a pending
  * sync quiet for 3 h has lost its run (or waits behind one that has): ask for it again.
  */
-export const STUCK_AFTER_MINUTES = 180;
+const STUCK_AFTER_MINUTES = 180;
 /** A fan-out or delivery request starts within seconds; one silent for 10 minutes has given up. */
-export const LOST_AFTER_MINUTES = 10;
+const LOST_AFTER_MINUTES = 10;
 
 /**
  * One pass of the recovery cron: fans out lost change events again (their first tries included) and
@@ -56,7 +57,7 @@ export async function recoverLost(
 }
 
 /** Puts a settled sync back to pending for a manual resend; its webhook-id stays the same. */
-export async function reopenSync(db: Db, syncId: number): Promise<boolean> {
+async function reopenSync(db: Db, syncId: number): Promise<boolean> {
   const rows = await db
     .update(integrationSyncs)
     .set({ status: "pending", completedAt: null, updatedAt: sql`now()` })
@@ -79,7 +80,7 @@ export async function listPendingSyncIds(db: Db, integrationId: number, limit = 
 }
 
 /** Failed syncs of an integration since a time, oldest first (what "recover" re-delivers). */
-export async function listFailedSyncIdsSince(db: Db, integrationId: number, since: Date): Promise<number[]> {
+async function listFailedSyncIdsSince(db: Db, integrationId: number, since: Date): Promise<number[]> {
   const rows = await db
     .select({ id: integrationSyncs.id })
     .from(integrationSyncs)

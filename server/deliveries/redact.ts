@@ -1,6 +1,6 @@
 export const REDACTED = "[redacted]";
 
-export const SECRET_HEADER_NAMES: readonly string[] = [
+const SECRET_HEADER_NAMES: readonly string[] = [
   "authorization",
   "proxy-authorization",
   "cookie",

@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import { integrationSyncs } from "@/db/schema";

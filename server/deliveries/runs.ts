@@ -1,3 +1,4 @@
+import "server-only";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import type { Db } from "@/db/client";
 import type { AttemptTrigger } from "@/db/schema";

@@ -8,7 +8,7 @@ type Cidr = [IpAddress, number];
 
 export const SSRF_BLOCKED = "SSRF_BLOCKED";
 export const ALLOWLIST_ENV_NAME = "WEBHOOK_ALLOWED_HOSTS";
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 export type AllowlistEntry =
   | { kind: "host"; host: string }
@@ -53,7 +53,7 @@ const BLOCKED_RANGES: readonly BlockedRange[] = [
   ),
 ];
 
-export class SsrfBlockedError extends Error {
+class SsrfBlockedError extends Error {
   readonly code = SSRF_BLOCKED;
 
   constructor(
@@ -136,7 +136,7 @@ export function parseAllowlist(raw: string | undefined): AllowlistEntry[] {
   return entries;
 }
 
-export function isHostnameAllowed(hostname: string, allowlist: Allowlist): boolean {
+function isHostnameAllowed(hostname: string, allowlist: Allowlist): boolean {
   const host = normalizeHostname(hostname);
   return allowlist.some(
     (entry) =>
@@ -145,7 +145,7 @@ export function isHostnameAllowed(hostname: string, allowlist: Allowlist): boole
   );
 }
 
-export function isAddressAllowed(ip: string, allowlist: Allowlist): boolean {
+function isAddressAllowed(ip: string, allowlist: Allowlist): boolean {
   const address = parseAddress(ip);
   if (!address) return false;
   return allowlist.some((entry) => entry.kind === "cidr" && inCidr(address, entry.cidr));

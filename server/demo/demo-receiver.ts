@@ -14,7 +14,7 @@ export type CheckedWebhook = ReceivedWebhook & {
 };
 
 /** Where the dev-only demo receiver lists what it got (same origin as its webhook URL). */
-export function demoReceiverListUrl(webhookUrl: string): string {
+function demoReceiverListUrl(webhookUrl: string): string {
   return new URL("/received", webhookUrl).toString();
 }
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { integrationSyncs, type SyncStatus } from "@/db/schema";
@@ -6,7 +7,7 @@ import { type IntegrationSummary, listIntegrations } from "./integrations";
 /** How far back "consecutive failures" looks; more than this shows as "50+". */
 export const CONSECUTIVE_FAILURES_WINDOW = 50;
 
-export type IntegrationHealth = {
+type IntegrationHealth = {
   /** Deliveries created in the last 24 h, settled ones only count towards the rate. */
   synced24h: number;
   failed24h: number;

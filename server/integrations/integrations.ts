@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type ChangeEventType, type Integration, integrations } from "@/db/schema";
@@ -107,12 +108,4 @@ export async function rotateIntegrationSecret(
     .where(eq(integrations.id, id))
     .returning();
   return row;
-}
-
-export async function deleteIntegration(db: Db, id: number): Promise<boolean> {
-  const rows = await db
-    .delete(integrations)
-    .where(eq(integrations.id, id))
-    .returning({ id: integrations.id });
-  return rows.length > 0;
 }

@@ -1,7 +1,7 @@
 import type { DeliveryResult } from "@/server/deliveries/http";
 import { ALLOWLIST_ENV_NAME } from "@/server/deliveries/ssrf";
 
-export const N8N_HINTS = {
+const N8N_HINTS = {
   notFound:
     "n8n answers 404 when the workflow is inactive or when you used the Test URL (…/webhook-test/…) — activate the workflow and use the Production URL",
   testUrl:

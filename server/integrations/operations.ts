@@ -1,3 +1,4 @@
+import "server-only";
 import { type Db, getDb } from "@/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -5,7 +6,6 @@ import type { OperationResult } from "@/lib/result";
 import { listPendingSyncIds, requestDeliveries } from "@/server/deliveries/recovery";
 import { generateSecret } from "@/server/deliveries/sign";
 import {
-  getIntegration,
   getIntegrationByName,
   type IntegrationSummary,
   insertIntegration,

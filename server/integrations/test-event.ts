@@ -1,3 +1,4 @@
+import "server-only";
 import { type Db, getDb } from "@/db/client";
 import { env } from "@/lib/env";
 import type { OperationResult } from "@/lib/result";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import {

@@ -3,12 +3,12 @@ import { CHANGE_EVENT_TYPES, type ChangeEventType, SYNC_STATUSES, type SyncStatu
 import { parseId } from "@/lib/ids";
 import { allParams, firstParam, type RawParams } from "@/lib/search-params";
 
-export const EXPLORER_SORT_KEYS = ["created", "status", "event", "attempts", "latency"] as const;
+const EXPLORER_SORT_KEYS = ["created", "status", "event", "attempts", "latency"] as const;
 export type ExplorerSortKey = (typeof EXPLORER_SORT_KEYS)[number];
-export type SortDir = "asc" | "desc";
+type SortDir = "asc" | "desc";
 
 export const EXPLORER_PAGE_SIZES = [25, 50, 100] as const;
-export const DEFAULT_EXPLORER_PAGE_SIZE = 25;
+const DEFAULT_EXPLORER_PAGE_SIZE = 25;
 
 /** The explorer's state, all of it in the URL. Dates are `yyyy-MM-dd` (inclusive, server time). */
 export type ExplorerParams = {

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
@@ -13,7 +14,7 @@ import type { ExplorerParams, ExplorerSortKey } from "./explorer-params";
 import { DEFAULT_EXPLORER_PARAMS, parseObjectFilter } from "./explorer-params";
 
 /** Counting stops here: past it the explorer says "10,000+" instead of reading every matching row. */
-export const EXPLORER_COUNT_CAP = 10_000;
+const EXPLORER_COUNT_CAP = 10_000;
 
 export type ExplorerRow = {
   id: number;
@@ -44,7 +45,7 @@ type Filters = Pick<ExplorerParams, "object" | "integrationId" | "eventType" | "
  * read from `integration_syncs_work_item_created_idx`, `…_integration_created_idx`,
  * `…_status_created_idx` or `…_created_idx`.
  */
-export async function explorerConditions(db: Db, filters: Filters): Promise<SQL[] | null> {
+async function explorerConditions(db: Db, filters: Filters): Promise<SQL[] | null> {
   const where: SQL[] = [];
   const object = parseObjectFilter(filters.object);
   if (object?.kind === "invalid") return null;

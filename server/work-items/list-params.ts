@@ -7,19 +7,12 @@ import {
 } from "@/db/schema";
 import { allParams, firstParam, type RawParams } from "@/lib/search-params";
 
-export const WORK_ITEM_SORT_KEYS = [
-  "reference",
-  "title",
-  "customer",
-  "status",
-  "priority",
-  "updated",
-] as const;
+const WORK_ITEM_SORT_KEYS = ["reference", "title", "customer", "status", "priority", "updated"] as const;
 export type WorkItemSortKey = (typeof WORK_ITEM_SORT_KEYS)[number];
-export type SortDir = "asc" | "desc";
+type SortDir = "asc" | "desc";
 
 export const PAGE_SIZES = [10, 20, 50, 100] as const;
-export const DEFAULT_PAGE_SIZE = 20;
+const DEFAULT_PAGE_SIZE = 20;
 
 export type WorkItemListParams = {
   page: number;

@@ -26,9 +26,6 @@ export type WorkItemSnapshot = JsonRow<WorkItem> & { technicianName: string | nu
 
 export type TaskSnapshot = JsonRow<Task>;
 
-/** Task events carry the task and, under `workItem`, the work item it belongs to. */
-export type TaskEventSnapshot = TaskSnapshot & { workItem: WorkItemSnapshot };
-
 export function workItemSnapshot(row: WorkItem, technicianName: string | null): WorkItemSnapshot {
   return { ...rowSnapshot(workItems, row), technicianName: row.technicianId ? technicianName : null };
 }

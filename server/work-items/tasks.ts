@@ -1,3 +1,4 @@
+import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { changeEvents, type Task, tasks, users, workItems } from "@/db/schema";
@@ -9,11 +10,6 @@ export const taskCreatedEventId = (id: number) => `task-created-${id}`;
 
 export async function listTasks(db: Db, workItemId: number): Promise<Task[]> {
   return db.select().from(tasks).where(eq(tasks.workItemId, workItemId)).orderBy(asc(tasks.id));
-}
-
-export async function getTask(db: Db, taskId: number): Promise<Task | null> {
-  const [row] = await db.select().from(tasks).where(eq(tasks.id, taskId));
-  return row ?? null;
 }
 
 async function parentSnapshot(db: Db, workItemId: number) {

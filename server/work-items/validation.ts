@@ -2,7 +2,7 @@ import { z } from "zod";
 import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
 import { idSchema } from "@/lib/ids";
 
-export const MAX_PRICE_CENTS = 1_000_000_000;
+const MAX_PRICE_CENTS = 1_000_000_000;
 
 /** Form fields arrive as strings; blank optional fields mean "empty" (null), not "keep". */
 const blankToNull = (value: unknown) => (typeof value === "string" && value.trim() === "" ? null : value);
@@ -81,10 +81,10 @@ const descriptionField = z.preprocess(
   z.string().max(5000, "Description must be at most 5000 characters"),
 );
 
-export const statusField = z.enum(WORK_ITEM_STATUSES, { error: "Choose a valid status" });
-export const priorityField = z.enum(WORK_ITEM_PRIORITIES, { error: "Choose a valid priority" });
+const statusField = z.enum(WORK_ITEM_STATUSES, { error: "Choose a valid status" });
+const priorityField = z.enum(WORK_ITEM_PRIORITIES, { error: "Choose a valid priority" });
 
-export const revisionField = z.coerce
+const revisionField = z.coerce
   .number({ error: "Revision is missing" })
   .int("Revision is missing")
   .min(1, "Revision is missing");
@@ -129,17 +129,12 @@ export const workItemCreateSchema = z
   })
   .transform((v) => renamePrice(v) as WorkItemFields);
 
-export type WorkItemCreateInput = z.output<typeof workItemCreateSchema>;
-export type WorkItemCreateFormValues = z.input<typeof workItemCreateSchema>;
-
 const partialShape = z.object(workItemShape).partial().shape;
 
 /** A save names the revision it edited; fields left out are not edited. */
 export const workItemUpdateSchema = z
   .object({ ...partialShape, revision: revisionField })
   .transform((v) => renamePrice(v) as Partial<WorkItemFields> & { revision: number });
-
-export type WorkItemUpdateInput = z.output<typeof workItemUpdateSchema>;
 
 /** The update form also carries the work item id (a hidden field). */
 export const workItemUpdateActionSchema = z
@@ -154,18 +149,14 @@ const booleanish = z.union([
 ]);
 
 export const taskCreateSchema = z.object({ workItemId: idField, title: taskTitle });
-export type TaskCreateInput = z.output<typeof taskCreateSchema>;
-
 export const taskUpdateSchema = z.object({
   revision: revisionField,
   title: taskTitle.optional(),
   done: booleanish.optional(),
 });
-export type TaskUpdateInput = z.output<typeof taskUpdateSchema>;
-
 export const taskUpdateActionSchema = taskUpdateSchema.extend({ taskId: idField, workItemId: idField });
 
-export const STALE_MESSAGE_PREFIX = "Someone else saved this";
+const STALE_MESSAGE_PREFIX = "Someone else saved this";
 
 export function staleWorkItemMessage(currentRevision: number): string {
   return `Someone else saved this work item first (revision ${currentRevision}). Reload to see their changes — nothing was overwritten.`;

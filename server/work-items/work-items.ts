@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
@@ -21,7 +22,7 @@ export type Actor = { id: string; name: string } | null;
 
 export type WorkItemRow = WorkItem & { technicianName: string | null };
 
-export type FieldErrors = Record<string, string[]>;
+type FieldErrors = Record<string, string[]>;
 
 export type CreateResult<T> =
   | { ok: true; row: T; events: ChangeEvent[] }
@@ -120,20 +121,6 @@ export async function countWorkItemsByStatus(db: Db): Promise<Record<WorkItemSta
   const counts = Object.fromEntries(WORK_ITEM_STATUSES.map((s) => [s, 0])) as Record<WorkItemStatus, number>;
   for (const row of rows) counts[row.status] = row.count;
   return counts;
-}
-
-/** The latest change events of one work item (its own and its tasks'), newest first. */
-export async function listChangeEventsForWorkItem(
-  db: Db,
-  workItemId: number,
-  limit = 50,
-): Promise<ChangeEvent[]> {
-  return db
-    .select()
-    .from(changeEvents)
-    .where(eq(changeEvents.workItemId, workItemId))
-    .orderBy(desc(changeEvents.createdAt), desc(changeEvents.revision))
-    .limit(limit);
 }
 
 /** The latest change to the work item itself (not its tasks): who saved it last. */

@@ -1,4 +1,3 @@
-import { afterEach } from "vitest";
 import { ROLE_LABELS } from "@/components/auth/labels";
 import { type Role, type SessionUser, setUserResolverForTests } from "@/server/auth/guard";
 
@@ -23,9 +22,4 @@ export async function asUser<T>(who: Role | SessionUser | null, fn: () => Promis
   } finally {
     setUserResolverForTests(null);
   }
-}
-
-/** Resets the resolver after every test in files that set it by hand. */
-export function resetUserResolverAfterEach(): void {
-  afterEach(() => setUserResolverForTests(null));
 }

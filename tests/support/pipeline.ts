@@ -8,7 +8,7 @@ import { setDbHandle } from "@/db/client";
 import { type EngineServer, startEngine } from "../../engine/server";
 import { createTestDb, type Driver, type TestDb } from "./db";
 
-export const RETRY_INTERVAL_MS = 150;
+const RETRY_INTERVAL_MS = 150;
 
 /**
  * The whole delivery pipeline in the test process, every part real: a migrated database, the local

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { vi } from "vitest";
 import { setDbHandle } from "@/db/client";
 import { CHANGE_EVENT_TYPES, changeEvents, integrationSyncs, integrations } from "@/db/schema";
@@ -17,7 +17,7 @@ import {
   type TestReceiver,
 } from "../../support/receiver";
 
-export const ROOT = path.resolve(import.meta.dirname, "../../..");
+const ROOT = path.resolve(import.meta.dirname, "../../..");
 export const ACTOR: Actor = { id: "user-faults", name: "Fault Tester" };
 
 /** FNV-1a: a stable number for a string (mixes a webhook-id into the seed). */
@@ -89,7 +89,8 @@ function managedChild(
       // FAULTS_LOG_DIR keeps each child's logs (set FAULTS_LOG_LEVEL=info too) for a post-mortem.
       const logDir = process.env.FAULTS_LOG_DIR;
       const out = logDir ? fs.openSync(path.join(logDir, `${name.replace(/\W+/g, "-")}.log`), "a") : "ignore";
-      child = spawn(process.execPath, ["--import", "tsx", ...args], {
+      // react-server: the app's server modules `import "server-only"`, which throws under any other condition.
+      child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", ...args], {
         cwd: ROOT,
         env,
         stdio: ["ignore", out, "pipe"],
@@ -313,8 +314,6 @@ export async function undispatchedCount(db: TestDb): Promise<number> {
     .where(sql`${changeEvents.dispatchedAt} is null`);
   return row.n;
 }
-
-export { eq, inArray };
 
 export const BASE_ITEM = {
   title: "Fault test repair",
