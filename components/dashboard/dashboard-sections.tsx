@@ -50,7 +50,7 @@ export function DeliveryOverview({
   stats: IntegrationStats[];
   oldest: OldestPending | null;
 }) {
-  const total = hours.reduce((n, h) => n + h.synced + h.failed + h.pending + h.skipped, 0);
+  const total = hours.reduce((n, h) => n + h.synced + h.failed + h.pending, 0);
   const synced = hours.reduce((n, h) => n + h.synced, 0);
   const failed = hours.reduce((n, h) => n + h.failed, 0);
   const rate = synced + failed ? synced / (synced + failed) : null;

@@ -5,7 +5,7 @@ import type { HourBucket } from "@/server/syncs/dashboard";
 import { SYNC_STATUS_FILLS } from "../syncs/sync-status-badge";
 
 /** Bottom to top. */
-const STACK: SyncStatus[] = ["synced", "failed", "pending", "skipped"];
+const STACK: SyncStatus[] = ["synced", "failed", "pending"];
 
 const W = 720;
 const H = 220;

@@ -4,7 +4,6 @@ export const SYNC_STATUS_LABELS: Record<SyncStatus, string> = {
   pending: "Pending",
   synced: "Synced",
   failed: "Failed",
-  skipped: "Skipped",
 };
 
 export const EVENT_TYPE_LABELS: Record<ChangeEventType, string> = {

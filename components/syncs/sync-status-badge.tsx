@@ -1,4 +1,4 @@
-import { CircleAlert, CircleCheck, CircleMinus, LoaderCircle } from "lucide-react";
+import { CircleAlert, CircleCheck, LoaderCircle } from "lucide-react";
 import type * as React from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { SyncStatus } from "@/db/schema";
@@ -9,14 +9,12 @@ const SYNC_STATUS_TONES: Record<SyncStatus, BadgeTone> = {
   pending: "amber",
   synced: "green",
   failed: "red",
-  skipped: "neutral",
 };
 
 const ICONS: Record<SyncStatus, React.ComponentType<{ className?: string; "aria-hidden"?: boolean }>> = {
   pending: LoaderCircle,
   synced: CircleCheck,
   failed: CircleAlert,
-  skipped: CircleMinus,
 };
 
 /** Chart and legend colours (SVG fills) per status. */
@@ -24,7 +22,6 @@ export const SYNC_STATUS_FILLS: Record<SyncStatus, string> = {
   pending: "fill-amber-400",
   synced: "fill-emerald-500",
   failed: "fill-red-500",
-  skipped: "fill-slate-300",
 };
 
 export function SyncStatusBadge({ status, className }: { status: SyncStatus; className?: string }) {

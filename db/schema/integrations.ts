@@ -37,7 +37,7 @@ export const integrations = pgTable("integrations", {
 export type Integration = typeof integrations.$inferSelect;
 export type NewIntegration = typeof integrations.$inferInsert;
 
-export const SYNC_STATUSES = ["pending", "synced", "failed", "skipped"] as const;
+export const SYNC_STATUSES = ["pending", "synced", "failed"] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
 export const syncStatus = pgEnum("sync_status", SYNC_STATUSES);
 

@@ -61,9 +61,7 @@ async function reopenSync(db: Db, syncId: number): Promise<boolean> {
   const rows = await db
     .update(integrationSyncs)
     .set({ status: "pending", completedAt: null, updatedAt: sql`now()` })
-    .where(
-      and(eq(integrationSyncs.id, syncId), inArray(integrationSyncs.status, ["failed", "synced", "skipped"])),
-    )
+    .where(and(eq(integrationSyncs.id, syncId), inArray(integrationSyncs.status, ["failed", "synced"])))
     .returning({ id: integrationSyncs.id });
   return rows.length > 0;
 }
@@ -166,7 +164,7 @@ export async function resendSync(
   db: Db = getDb(),
 ): Promise<OperationResult<{ syncId: number }>> {
   const reopened = await reopenSync(db, syncId);
-  if (!reopened) return { ok: false, message: "Only a synced, failed or skipped delivery can be resent" };
+  if (!reopened) return { ok: false, message: "Only a synced or failed sync can be resent" };
   await requestDeliveries([syncId], "manual", (id) => `sync-${id}-resend-${Date.now()}`);
   return { ok: true, data: { syncId } };
 }

@@ -39,7 +39,7 @@ export async function countDeliveriesPerHour(db: Db): Promise<HourBucket[]> {
     const ms = Number(row.hour_ms);
     let bucket = buckets.get(ms);
     if (!bucket) {
-      bucket = { hour: new Date(ms).toISOString(), pending: 0, synced: 0, failed: 0, skipped: 0 };
+      bucket = { hour: new Date(ms).toISOString(), pending: 0, synced: 0, failed: 0 };
       buckets.set(ms, bucket);
     }
     if (row.status) bucket[row.status] = Number(row.count);

@@ -10,7 +10,7 @@ export type SyncBatch = {
   workItemId: number;
   integrationId: number;
   count: number;
-  status: "pending" | "synced" | "failed" | "skipped";
+  status: "pending" | "synced" | "failed";
   eventType?:
     | "workitem_created"
     | "workitem_updated"
