@@ -59,7 +59,7 @@ export function DeliveryOverview({
     <>
       <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Tile
-          label="Deliveries (24 h)"
+          label="Syncs (24 h)"
           value={total.toLocaleString("en")}
           detail={`${stats.length} integration(s)`}
         />
@@ -89,7 +89,7 @@ export function DeliveryOverview({
         <Card>
           <CardHeader>
             <div>
-              <CardTitle>Deliveries per hour</CardTitle>
+              <CardTitle>Syncs per hour</CardTitle>
               <CardDescription>Last 24 hours, by status.</CardDescription>
             </div>
           </CardHeader>
@@ -112,7 +112,7 @@ export function DeliveryOverview({
                 <TableHeader>
                   <TableRow className="hover:bg-transparent">
                     <TableHead>Integration</TableHead>
-                    <TableHead className="text-right">Deliveries</TableHead>
+                    <TableHead className="text-right">Syncs</TableHead>
                     <TableHead className="text-right">Success</TableHead>
                     <TableHead className="text-right">p95</TableHead>
                   </TableRow>
@@ -168,7 +168,7 @@ export function RecentFailures({
       <CardHeader className="items-center">
         <div>
           <CardTitle>Recent failures</CardTitle>
-          <CardDescription>Deliveries that gave up after their retries, newest first.</CardDescription>
+          <CardDescription>Syncs that gave up after their retries, newest first.</CardDescription>
         </div>
         {showExplorer ? (
           <Link href="/syncs?status=failed" className={buttonVariants({ variant: "link", size: "sm" })}>

@@ -39,7 +39,7 @@ export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
         viewBox={`0 0 ${W} ${H}`}
         className="h-auto w-full"
         role="img"
-        aria-label={`Deliveries per hour over the last 24 hours: ${sum} in total`}
+        aria-label={`Syncs per hour over the last 24 hours: ${sum} in total`}
       >
         {ticks.map((t) => (
           <g key={t}>
@@ -122,7 +122,7 @@ export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
         ))}
       </figcaption>
       <table className="sr-only">
-        <caption>Deliveries per hour by status</caption>
+        <caption>Syncs per hour by status</caption>
         <thead>
           <tr>
             <th scope="col">Hour</th>

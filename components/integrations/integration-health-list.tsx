@@ -133,7 +133,7 @@ export function IntegrationHealthList({
                   <Link
                     href={`/syncs?integration=${i.id}`}
                     className={buttonVariants({ variant: "ghost", size: "sm" })}
-                    aria-label={`Deliveries of ${i.name}`}
+                    aria-label={`Syncs of ${i.name}`}
                   >
                     Deliveries
                   </Link>

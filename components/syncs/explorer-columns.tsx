@@ -18,7 +18,7 @@ export const explorerColumns: DataTableColumn<ExplorerRow>[] = helper.columns([
       <Link
         href={`/syncs/${info.row.original.id}`}
         className="whitespace-nowrap text-indigo-700 tabular-nums hover:text-indigo-900 hover:underline"
-        aria-label={`Delivery ${info.row.original.id}, ${formatDateTime(info.getValue())}`}
+        aria-label={`Sync ${info.row.original.id}, ${formatDateTime(info.getValue())}`}
       >
         <time dateTime={info.getValue()} suppressHydrationWarning>
           {formatDateTime(info.getValue())}

@@ -33,7 +33,7 @@ export function RecoverForm({
   const defaultSince = format(subHours(new Date(), 24), "yyyy-MM-dd'T'HH:mm");
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={action} aria-label="Recover failed deliveries" className="@container space-y-3">
+    <form action={action} aria-label="Recover failed syncs" className="@container space-y-3">
       <div className="grid gap-3 @xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] @xl:items-start">
         <Field id={`${id}-integration`} label="Integration" errors={errors?.integrationId}>
           {(control) => (

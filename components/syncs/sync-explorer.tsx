@@ -92,11 +92,11 @@ export function SyncExplorer(props: Props) {
       firstPageHref={`${PATH}${explorerQuery({ ...params, page: 1 })}`}
       clearHref={clearHref}
       noMatch={{
-        title: "No deliveries match",
+        title: "No syncs match",
         description: "Try another work item, a wider date range or fewer filters.",
       }}
       nothingYet={{
-        title: "No deliveries yet",
+        title: "No syncs yet",
         description: "Every change sent to an integration shows up here.",
       }}
     />
@@ -107,7 +107,7 @@ export function SyncExplorer(props: Props) {
       <nav aria-label="Explorer views" className="flex gap-1 rounded-lg bg-slate-100 p-1 text-sm sm:w-fit">
         {(
           [
-            ["syncs", "All deliveries"],
+            ["syncs", "All syncs"],
             ["objects", "By work item"],
           ] as const
         ).map(([view, label]) => (
@@ -131,7 +131,7 @@ export function SyncExplorer(props: Props) {
         ref={formRef}
         action={PATH}
         role="search"
-        aria-label="Filter deliveries"
+        aria-label="Filter syncs"
         className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
       >
         {params.view !== "syncs" ? <input type="hidden" name="view" value={params.view} /> : null}
@@ -233,15 +233,15 @@ export function SyncExplorer(props: Props) {
 
       {props.totalCapped ? (
         <p className="text-sm text-slate-600">
-          More than {props.total.toLocaleString("en")} deliveries match; narrow the filters to page through
-          all of them.
+          More than {props.total.toLocaleString("en")} syncs match; narrow the filters to page through all of
+          them.
         </p>
       ) : null}
 
       <div className={cn("transition-opacity", pending && "opacity-60")} aria-busy={pending}>
         {props.view === "syncs" ? (
           <DataTable
-            aria-label="Deliveries"
+            aria-label="Syncs"
             columns={explorerColumns}
             data={props.rows}
             getRowId={(row) => String(row.id)}
@@ -257,7 +257,7 @@ export function SyncExplorer(props: Props) {
           />
         ) : (
           <DataTable
-            aria-label="Deliveries by work item"
+            aria-label="Syncs by work item"
             columns={objectColumns}
             data={props.rows}
             getRowId={(row) => String(row.workItemId)}

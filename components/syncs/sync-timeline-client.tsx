@@ -160,7 +160,7 @@ export function SyncTimelineClient({ workItemId, initial, resendAction }: Props)
               Deliveries pending — updating live
             </>
           ) : state.entries.length ? (
-            "All deliveries settled"
+            "All syncs settled"
           ) : null}
         </p>
       </div>
@@ -173,7 +173,7 @@ export function SyncTimelineClient({ workItemId, initial, resendAction }: Props)
         <EmptyState
           icon={<History />}
           title="No changes recorded yet"
-          description="Changes to this work item and its tasks show up here with their deliveries."
+          description="Changes to this work item and its tasks show up here with their syncs."
         />
       ) : (
         <ol className="divide-y divide-slate-100">
@@ -260,7 +260,7 @@ function TimelineItem({
               </ul>
             ) : null}
             {entry.syncs.length ? (
-              <ul aria-label="Deliveries" className="overflow-hidden rounded-lg border border-slate-200">
+              <ul aria-label="Syncs" className="overflow-hidden rounded-lg border border-slate-200">
                 {entry.syncs.map((sync) => (
                   <SyncRow
                     key={`${sync.integrationId}-${sync.eventType}-${sync.id ?? "waiting"}`}
@@ -386,8 +386,7 @@ function SyncRowDetails({
     };
   }, [syncId, version]);
 
-  if (failed && !detail)
-    return <p className="text-sm text-red-800">Could not load this delivery’s attempts.</p>;
+  if (failed && !detail) return <p className="text-sm text-red-800">Could not load this sync’s attempts.</p>;
   if (!detail) {
     return (
       <div role="status" className="space-y-2" aria-label="Loading attempts">

@@ -13,7 +13,7 @@ const pages = (workItem: string, sync: string): { name: string; path: string; he
   { name: "work-item-timeline", path: workItem, heading: /RMA-\d{6}/ },
   { name: "syncs", path: "/syncs", heading: /Syncs/ },
   { name: "syncs-by-object", path: "/syncs?view=objects", heading: /Syncs/ },
-  { name: "sync-detail", path: sync, heading: /Delivery \d+/ },
+  { name: "sync-detail", path: sync, heading: /Sync \d+/ },
   { name: "integrations", path: "/integrations", heading: /Integrations/ },
   { name: "integration-new", path: "/integrations/new", heading: /New integration/ },
   { name: "integration-detail", path: "/integrations/1", heading: /demo-receiver/ },
@@ -39,7 +39,7 @@ async function prepare(page: Page): Promise<{ workItem: string; sync: string }> 
   await expect(demo.getByText("Synced")).toHaveCount(2, { timeout: 20_000 });
   await page.goto("/syncs");
   const sync = await page
-    .getByRole("link", { name: /^Delivery \d+/ })
+    .getByRole("link", { name: /^Sync \d+/ })
     .first()
     .getAttribute("href");
   return { workItem, sync: sync ?? "/syncs/1" };
@@ -67,7 +67,7 @@ for (const viewport of VIEWPORTS) {
 test("the dashboard for a technician", async ({ browser }) => {
   const page = await pageAs(browser, "technician");
   await page.goto("/");
-  await expect(page.getByRole("img", { name: /Deliveries per hour/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /Syncs per hour/ })).toBeVisible();
   await expect(page.getByRole("link", { name: "Sync explorer" })).toHaveCount(0);
   await snapshot(page, "dashboard-technician-1280");
 });

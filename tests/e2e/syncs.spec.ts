@@ -42,7 +42,7 @@ async function createIntegration(page: Page, name: string, url: string, events: 
   await expect(page.getByLabel("Signing secret")).toHaveValue(/^whsec_/);
 }
 
-const filters = (page: Page) => page.getByRole("search", { name: "Filter deliveries" });
+const filters = (page: Page) => page.getByRole("search", { name: "Filter syncs" });
 const timelineOf = (page: Page) => page.getByRole("region", { name: "Sync timeline" });
 
 test.describe("sync timeline", () => {
@@ -114,7 +114,7 @@ test.describe("sync timeline", () => {
       "POST webhooks to /hooks",
     );
 
-    // The admin fixes the URL; a manager resends the failed delivery.
+    // The admin fixes the URL; a manager resends the failed sync.
     await admin.goto("/integrations");
     await admin.getByRole("link", { name: `Manage ${name}` }).click();
     await admin.getByLabel("Webhook URL").fill(`${RECEIVER}/hooks/${name}`);
@@ -151,7 +151,7 @@ test.describe("sync explorer", () => {
         .getByText("Synced"),
     ).toBeVisible({ timeout: 20_000 });
     await page.goto("/syncs");
-    await expect(page.getByRole("table", { name: "Deliveries" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Syncs" })).toBeVisible();
 
     await page.getByLabel("Work item or object").fill(reference!);
     await page.getByRole("button", { name: "Apply filters" }).click();
@@ -169,16 +169,16 @@ test.describe("sync explorer", () => {
     await expect(page.getByLabel("Work item or object")).toHaveValue(reference!);
     await expect(page.getByRole("checkbox", { name: "Synced" })).toBeChecked();
     await expect(filters(page).getByRole("combobox", { name: "Integration" })).toHaveValue(/\d+/);
-    const table = page.getByRole("table", { name: "Deliveries" });
+    const table = page.getByRole("table", { name: "Syncs" });
     const rows = table.getByRole("row");
     await expect(rows.nth(1)).toContainText(reference!);
     await expect(rows.nth(1)).toContainText("Synced");
 
     await page.getByRole("link", { name: "By work item" }).click();
     await expect(page).toHaveURL(/view=objects/);
-    await expect(page.getByRole("table", { name: "Deliveries by work item" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Syncs by work item" })).toBeVisible();
     await page.getByRole("link", { name: "Clear filters" }).first().click();
-    const objects = page.getByRole("table", { name: "Deliveries by work item" });
+    const objects = page.getByRole("table", { name: "Syncs by work item" });
     await expect(objects.getByRole("row")).not.toHaveCount(1);
     await objects
       .getByRole("link", { name: /timeline$/ })

@@ -239,7 +239,7 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
       },
     },
     {
-      name: "recover failed deliveries",
+      name: "recover failed syncs",
       min: "manager",
       run: async () => {
         const { integration: target } = await failedSync();

@@ -103,7 +103,7 @@ export const pauseIntegrationAction = defineAction(
     const result = await pauseIntegrationByAdmin(id, reason ?? "Paused by an admin");
     if (!result.ok) return { ok: false, message: result.message };
     revalidateIntegrations(id);
-    return { ok: true, data: { id }, message: "Paused — new deliveries wait until you resume." };
+    return { ok: true, data: { id }, message: "Paused — new syncs wait until you resume." };
   },
 );
 
@@ -117,7 +117,7 @@ export const resumeIntegrationAction = defineAction(
     return {
       ok: true,
       data: { requested: n },
-      message: n ? `Resumed — delivering ${n} waiting deliver${n === 1 ? "y" : "ies"}.` : "Resumed.",
+      message: n ? `Resumed — delivering ${n} waiting sync${n === 1 ? "" : "s"}.` : "Resumed.",
     };
   },
 );

@@ -44,8 +44,8 @@ export const recoverFailedAction = defineAction(
       data: result.data,
       message:
         n === 0
-          ? "No failed deliveries since then — nothing to recover."
-          : `Recovering ${n} failed deliver${n === 1 ? "y" : "ies"}, oldest first.`,
+          ? "No failed syncs since then — nothing to recover."
+          : `Recovering ${n} failed sync${n === 1 ? "" : "s"}, oldest first.`,
     };
   },
 );

@@ -9,5 +9,5 @@ export default function SyncsError({
   error: Error & { digest?: string };
   reset: () => void;
 }) {
-  return <ErrorPanel title="The deliveries could not be loaded" error={error} reset={reset} />;
+  return <ErrorPanel title="The syncs could not be loaded" error={error} reset={reset} />;
 }

@@ -1,6 +1,6 @@
 export default function SyncsLoading() {
   return (
-    <div role="status" aria-busy="true" aria-label="Loading deliveries" className="space-y-4">
+    <div role="status" aria-busy="true" aria-label="Loading syncs" className="space-y-4">
       <div className="h-8 w-40 animate-pulse rounded bg-slate-200" />
       <div className="h-4 w-96 max-w-full animate-pulse rounded bg-slate-100" />
       <div className="h-9 w-64 animate-pulse rounded-lg bg-slate-100" />

@@ -28,14 +28,14 @@ export default async function SyncsPage({ searchParams }: Props) {
     <>
       <PageHeader
         title="Syncs"
-        description="Every delivery to every integration. Filters, sorting and the page live in the address bar."
+        description="Every sync to every integration. Filters, sorting and the page live in the address bar."
       />
       <div className="space-y-6">
         <SyncExplorer params={params} integrations={integrations} {...data} />
         <Card>
           <CardHeader>
             <div>
-              <CardTitle>Recover failed deliveries</CardTitle>
+              <CardTitle>Recover failed syncs</CardTitle>
               <CardDescription>
                 Sends every failed delivery of one integration since a time again, oldest first, each once.
               </CardDescription>

@@ -184,7 +184,7 @@ export default async function IntegrationPage({ params }: Props) {
           <Card>
             <CardHeader>
               <div>
-                <CardTitle>Recover failed deliveries</CardTitle>
+                <CardTitle>Recover failed syncs</CardTitle>
                 <CardDescription>
                   Send every failed delivery since a time again, oldest first.
                 </CardDescription>

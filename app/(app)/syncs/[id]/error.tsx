@@ -9,5 +9,5 @@ export default function SyncDetailError({
   error: Error & { digest?: string };
   reset: () => void;
 }) {
-  return <ErrorPanel title="This delivery could not be loaded" error={error} reset={reset} />;
+  return <ErrorPanel title="This sync could not be loaded" error={error} reset={reset} />;
 }

@@ -21,7 +21,7 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Delivery ${(await params).id}` };
+  return { title: `Sync ${(await params).id}` };
 }
 
 export default async function SyncDetailPage({ params }: Props) {
@@ -87,7 +87,7 @@ export default async function SyncDetailPage({ params }: Props) {
         }
         title={
           <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <span>Delivery {sync.id}</span>
+            <span>Sync {sync.id}</span>
             <SyncStatusBadge status={sync.status} />
           </span>
         }
@@ -99,14 +99,14 @@ export default async function SyncDetailPage({ params }: Props) {
         }
       />
       {sync.status === "failed" && sync.lastError ? (
-        <Alert variant="error" title="This delivery failed" className="mb-6">
+        <Alert variant="error" title="This sync failed" className="mb-6">
           {sync.lastError}
         </Alert>
       ) : null}
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[20rem_minmax(0,1fr)]">
         <Card>
           <CardHeader>
-            <CardTitle>Delivery</CardTitle>
+            <CardTitle>Sync</CardTitle>
           </CardHeader>
           <CardContent>
             <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm">
