@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import {
   CHANGE_EVENT_TYPES,
   type ChangeEvent,
@@ -12,7 +12,12 @@ import {
 import { createTask, updateTask } from "@/server/work-items/tasks";
 import { createWorkItem, updateWorkItem } from "@/server/work-items/work-items";
 import { DRIVERS } from "../support/db";
-import { type Pipeline, startPipeline } from "../support/pipeline";
+import {
+  type Pipeline,
+  recordSentEvents,
+  startPipeline,
+  waitForEventRunsToFinish,
+} from "../support/pipeline";
 import {
   closedPort,
   type ReceivedRequest,
@@ -438,6 +443,8 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
   it("delivers task_created once and task_updated per save", async () => {
     receiver = await startReceiver();
     await integrationFor(receiver.urlFor("/hook"));
+    const sent = await recordSentEvents();
+    onTestFinished(sent.stop);
     const item = await newItem();
     const task = await createTask(p.db.db, item.id, "Order screen", ACTOR);
     if (!task.ok) throw new Error("task not created");
@@ -450,7 +457,28 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     await send(second.events);
     await send(task.events);
 
-    const requests = await deliveries(4, WAIT);
+    await deliveries(4, WAIT);
+    // Every sync of the item settled, and every run the five sends started (the repeated task_created
+    // included: the engine drops it as a duplicate, so it has none) has finished, as have the runs
+    // those started: nothing is left that could still post.
+    const syncs = await waitUntil(
+      async () => {
+        const rows = await syncsOf(item.id);
+        return rows.length === 4 && rows.every((s) => s.status === "synced" || s.status === "failed")
+          ? rows
+          : null;
+      },
+      { ...WAIT, message: "the item's four syncs to settle" },
+    );
+    expect(sent.ids).toHaveLength(5);
+    const runs = await waitForEventRunsToFinish(p.engineUrl, sent.ids, WAIT);
+    expect(runs.map((r) => r.status)).toEqual(runs.map(() => "Completed"));
+    expect(runs.filter((r) => r.function_id.endsWith("fan-out-change-event"))).toHaveLength(4);
+    expect(syncs.map((s) => s.status)).toEqual(["synced", "synced", "synced", "synced"]);
+
+    const requests = receiver.requests;
+    expect(requests).toHaveLength(4);
+    expect(requests.map((r) => r.headers["webhook-id"]).sort()).toEqual(syncs.map((s) => s.webhookId).sort());
     expect(typesOf(requests)).toEqual(["task_created", "task_updated", "task_updated", "workitem_created"]);
     const taskBodies = requests.filter((r) => (r.json as { type: string }).type.startsWith("task"));
     for (const r of taskBodies) {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pino from "pino";
+import { vi } from "vitest";
 import { setDbHandle } from "@/db/client";
 import { type EngineServer, startEngine } from "../../engine/server";
 import { createTestDb, type Driver, type TestDb } from "./db";
@@ -82,4 +83,80 @@ export async function startPipeline(driver: Driver): Promise<Pipeline> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A run as the engine's read API (`GET /v1/runs/:id`) reports it. */
+export type EngineRun = {
+  run_id: string;
+  function_id: string;
+  status: "Queued" | "Running" | "Completed" | "Failed" | "Cancelled";
+  event_id: string;
+  steps: { id: string; name: string; op: string; status: string; output: unknown }[];
+};
+
+const FINISHED = new Set(["Completed", "Failed", "Cancelled"]);
+
+/**
+ * Records the engine's id of every event the app sends itself with `inngest.send` (the outbox, the
+ * flush and recovery requests) from now on, until `stop()`. The events the app's functions send
+ * (step.sendEvent) are found through the runs' step outputs instead (see waitForEventRunsToFinish).
+ */
+export async function recordSentEvents(): Promise<{ ids: string[]; stop: () => void }> {
+  const { inngest } = await import("@/inngest/client");
+  const ids: string[] = [];
+  const send = inngest.send.bind(inngest);
+  const spy = vi.spyOn(inngest, "send").mockImplementation((async (...args: Parameters<typeof send>) => {
+    const result = await send(...args);
+    ids.push(...result.ids);
+    return result;
+  }) as typeof send);
+  return { ids, stop: () => spy.mockRestore() };
+}
+
+async function readApi<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { data: T }).data;
+}
+
+/**
+ * Waits (through the engine's read API) until every run the events started has finished, and every
+ * run those runs started in turn: the events a run sent with step.sendEvent are read from its steps'
+ * outputs (`{ ids }`) and followed the same way. An event the engine dropped as a duplicate has no
+ * run. The engine creates an event's runs when it accepts the event, so once this returns nothing the
+ * events caused is still running or due to start: whatever they were going to deliver has been sent.
+ * Returns every run found, in the order found.
+ */
+export function waitForEventRunsToFinish(
+  engineUrl: string,
+  eventIds: readonly string[],
+  { timeoutMs = 20_000 }: { timeoutMs?: number } = {},
+): Promise<EngineRun[]> {
+  return vi.waitFor(
+    async () => {
+      const runs = new Map<string, EngineRun>();
+      const queue = [...eventIds];
+      const seen = new Set<string>();
+      while (queue.length > 0) {
+        const eventId = queue.shift()!;
+        if (seen.has(eventId)) continue;
+        seen.add(eventId);
+        for (const summary of await readApi<{ run_id: string }[]>(`${engineUrl}/v1/events/${eventId}/runs`)) {
+          if (runs.has(summary.run_id)) continue;
+          const run = await readApi<EngineRun>(`${engineUrl}/v1/runs/${summary.run_id}`);
+          if (!FINISHED.has(run.status))
+            throw new Error(
+              `run ${run.run_id} of ${run.function_id} (event ${eventId}) is still ${run.status}`,
+            );
+          runs.set(run.run_id, run);
+          for (const step of run.steps) {
+            const sent = (step.output as { ids?: unknown } | null)?.ids;
+            if (Array.isArray(sent)) queue.push(...sent.filter((id): id is string => typeof id === "string"));
+          }
+        }
+      }
+      return [...runs.values()];
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
