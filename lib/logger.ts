@@ -2,14 +2,20 @@ import pino from "pino";
 import { env } from "./env";
 
 const config = env();
-const level = config.LOG_LEVEL ?? (config.NODE_ENV === "test" ? "silent" : "info");
 
-/** Structured JSON logs. Secrets never go through here: redact paths guard the usual suspects. */
-export const logger = pino({
-  level,
-  base: { service: "fixed-service" },
-  redact: {
-    paths: ["secret", "*.secret", "headerValue", "*.headerValue", "password", "*.password"],
-    censor: "[redacted]",
+/**
+ * One JSON line per event on stdout, in every environment (`npm run dev` prints them as readable lines:
+ * scripts/log-format.mjs). Secrets never go through here: redact paths guard the usual suspects.
+ */
+export const logger = pino(
+  {
+    level: config.LOG_LEVEL ?? (config.NODE_ENV === "test" ? "silent" : "info"),
+    base: { service: "fixed-service" },
+    redact: {
+      paths: ["secret", "*.secret", "headerValue", "*.headerValue", "password", "*.password"],
+      censor: "[redacted]",
+    },
+    serializers: { err: pino.stdSerializers.err },
   },
-});
+  process.stdout,
+);
