@@ -1,84 +1,102 @@
 #!/usr/bin/env node
 // `npm run dev`: the app (next dev), the local Inngest-compatible engine and the demo receiver,
-// wired together on their embedded defaults. Ctrl+C stops all three.
-import { spawn } from "node:child_process";
+// wired together on their embedded defaults (supervisor.mjs keeps them running; Ctrl+C stops all
+// three). `dev.mjs start` runs the production build (`next start`) the same way, for local tests.
+// Arguments after the mode go to next: `npm run dev -- --webpack`.
 import { mkdirSync } from "node:fs";
+import { formatLogLine } from "./log-format.mjs";
+import { supervise } from "./supervisor.mjs";
 
 const APP_PORT = process.env.PORT ?? "3000";
+const HOST = process.env.HOST ?? "127.0.0.1";
 const ENGINE_PORT = process.env.ENGINE_PORT ?? "8288";
 const RECEIVER_PORT = process.env.DEMO_RECEIVER_PORT ?? "3999";
 const mode = process.argv[2] === "start" ? "start" : "dev";
+const nextArgs = process.argv.slice(process.argv[2] === "start" || process.argv[2] === "dev" ? 3 : 2);
+const pretty = (process.env.LOG_FORMAT ?? "pretty") !== "json";
+const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 
 mkdirSync(".data", { recursive: true });
 
+const notes = [];
+// A production build in Inngest dev mode takes unsigned requests from whoever reaches /api/inngest:
+// fine on this machine against the local engine, never for a deployment. Say so unless asked for.
+let inngestDev = process.env.INNGEST_DEV;
+if (inngestDev === undefined && !process.env.INNGEST_SIGNING_KEY) {
+  inngestDev = "1";
+  if (mode === "start") {
+    notes.push(
+      "dev.mjs start: the production build runs in Inngest dev mode (INNGEST_DEV=1: the engine's requests",
+      "to /api/inngest are not signed) against the local engine. Deployments use `npm start` with",
+      "INNGEST_SIGNING_KEY; set INNGEST_DEV=1 yourself to run this way without this note.",
+    );
+  }
+}
+
 const shared = {
-  ...process.env,
-  INNGEST_DEV: process.env.INNGEST_DEV ?? "1",
+  ...(inngestDev === undefined ? {} : { INNGEST_DEV: inngestDev }),
   INNGEST_BASE_URL: process.env.INNGEST_BASE_URL ?? `http://127.0.0.1:${ENGINE_PORT}`,
+  APP_URL: process.env.APP_URL ?? `http://localhost:${APP_PORT}`,
   DEMO_RECEIVER_URL: process.env.DEMO_RECEIVER_URL ?? `http://localhost:${RECEIVER_PORT}/hooks/work-items`,
   // The demo receiver runs on this machine; only its host is let through the SSRF guard.
   WEBHOOK_ALLOWED_HOSTS: process.env.WEBHOOK_ALLOWED_HOSTS ?? "localhost",
 };
 
-const processes = [
+const tsx = "node_modules/tsx/dist/cli.mjs";
+const specs = [
   {
     name: "receiver",
     color: 35,
-    cmd: process.execPath,
-    args: ["node_modules/tsx/dist/cli.mjs", "scripts/demo-receiver.ts"],
-    env: { DEMO_RECEIVER_PORT: RECEIVER_PORT },
+    command: process.execPath,
+    args: [tsx, "scripts/demo-receiver.ts"],
+    env: { ...shared, DEMO_RECEIVER_PORT: RECEIVER_PORT },
   },
   {
     name: "engine",
     color: 36,
-    cmd: process.execPath,
+    command: process.execPath,
     args: [
-      "node_modules/tsx/dist/cli.mjs",
+      tsx,
       "engine/main.ts",
       "--port",
       ENGINE_PORT,
       "--sdk-url",
       `http://127.0.0.1:${APP_PORT}/api/inngest`,
     ],
-    env: {},
+    env: shared,
   },
   {
     name: "app",
     color: 32,
-    cmd: process.execPath,
-    args: ["node_modules/next/dist/bin/next", mode, "-p", APP_PORT],
-    env: {},
+    command: process.execPath,
+    // next dev listens on all interfaces unless told: the demo users' passwords are public.
+    args: ["node_modules/next/dist/bin/next", mode, "-p", APP_PORT, "-H", HOST, ...nextArgs],
+    env: shared,
   },
 ];
 
-const children = [];
-let stopping = false;
+const appUrl = `http://${HOST === "127.0.0.1" || HOST === "0.0.0.0" ? "localhost" : HOST}:${APP_PORT}`;
+const demoUsers = mode === "dev" || process.env.SEED_DEMO_DATA === "1";
+const banner = [
+  "",
+  `Fixed Service (${mode === "dev" ? "development" : "production build"}): open ${appUrl}`,
+  ...(demoUsers
+    ? [
+        "  sign in as tech@fixed.test (technician), manager@fixed.test or admin@fixed.test,",
+        "  password fixed-service-demo (demo users, seeded into a fresh database)",
+      ]
+    : []),
+  `  engine        http://127.0.0.1:${ENGINE_PORT} (runs and steps)`,
+  `  demo receiver http://localhost:${RECEIVER_PORT}/received (also the app's Demo receiver page)`,
+  `  listening on ${HOST}${HOST === "127.0.0.1" ? " only (HOST=0.0.0.0 opens it to the network)" : ""}`,
+  `  ${pretty ? "LOG_FORMAT=json prints the raw JSON log lines; " : ""}Ctrl+C stops all three`,
+  ...notes.map((n) => `  ${n}`),
+  "",
+];
+process.stdout.write(`${banner.join("\n")}\n`);
 
-function stopAll(code) {
-  if (stopping) return;
-  stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 3000).unref();
-}
-
-for (const p of processes) {
-  const child = spawn(p.cmd, p.args, { env: { ...shared, ...p.env }, stdio: ["ignore", "pipe", "pipe"] });
-  const prefix = `\x1b[${p.color}m[${p.name}]\x1b[0m `;
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffer = "";
-    stream.on("data", (chunk) => {
-      buffer += chunk;
-      const lines = buffer.split("\n");
-      buffer = lines.pop();
-      for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
-    });
-  }
-  child.on("exit", (code, signal) => {
-    process.stdout.write(`${prefix}exited (${signal ?? code})\n`);
-    stopAll(code ?? 1);
-  });
-  children.push(child);
-}
-
-process.on("SIGINT", () => stopAll(0));
-process.on("SIGTERM", () => stopAll(0));
+const supervisor = supervise(specs, {
+  color,
+  formatLine: pretty ? (line) => formatLogLine(line, { color }) : (line) => line,
+});
+supervisor.done.then((code) => process.exit(code));

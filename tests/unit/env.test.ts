@@ -85,4 +85,11 @@ describe("the README's configuration table", () => {
     const missing = [...CONFIG_VARIABLES, ...ENGINE_CONFIG_VARIABLES].filter((name) => !documented.has(name));
     expect(missing).toEqual([]);
   });
+
+  it("lists every variable npm run dev reads (scripts/dev.mjs)", () => {
+    const source = readFileSync(path.resolve(import.meta.dirname, "../../scripts/dev.mjs"), "utf8");
+    const read = [...new Set([...source.matchAll(/process\.env\.(\w+)/g)].map((m) => m[1]))];
+    expect(read).toContain("HOST");
+    expect(read.filter((name) => !documented.has(name))).toEqual([]);
+  });
 });
