@@ -59,9 +59,10 @@ export type AttemptRecord = {
 };
 
 /**
- * Writes one attempt row, moves the sync's counters and gives its lease back, in one statement (one
- * round trip: this runs once per try). Returns the attempt number, or null when the sync was deleted
- * meanwhile (its integration removed).
+ * Writes one attempt row, moves the sync's counters, gives its lease back and moves its integration's
+ * health (failed attempts in a row, failing since, last success and failure: every attempt counts, not
+ * only syncs given up), in one statement (one round trip: this runs once per try). Returns the attempt
+ * number, or null when the sync was deleted meanwhile (its integration removed).
  */
 export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | null> {
   const result = await db.execute<{ number: number }>(sql`
@@ -77,7 +78,16 @@ export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | 
         status = case when ${a.succeeded}::boolean then 'synced'::sync_status else status end,
         completed_at = case when ${a.succeeded}::boolean then now() else completed_at end
       where id = ${a.syncId}::bigint
-      returning attempt_count
+      returning attempt_count, integration_id
+    ), health as (
+      update ${integrations} set
+        failed_attempts_in_a_row = case when ${a.succeeded}::boolean then 0 else failed_attempts_in_a_row + 1 end,
+        failing_since = case when ${a.succeeded}::boolean then null else coalesce(failing_since, now()) end,
+        last_success_at = case when ${a.succeeded}::boolean then now() else last_success_at end,
+        last_failure_at = case when ${a.succeeded}::boolean then last_failure_at else now() end,
+        last_failure_status = case when ${a.succeeded}::boolean then last_failure_status else ${a.responseStatus}::int end,
+        last_failure_error = case when ${a.succeeded}::boolean then last_failure_error else ${a.errorMessage}::text end
+      where id = (select integration_id from updated)
     )
     insert into ${syncAttempts} (sync_id, number, trigger, request_url, request_headers, response_status,
       response_headers, response_body, duration_ms, error_kind, error_message)
