@@ -34,7 +34,7 @@ export const taskUpdated = eventType(CHANGE_EVENT_NAMES.task_updated, { schema: 
 const deliveryRequestedData = z.object({
   syncId: z.number().int().positive(),
   trigger: z.enum(["automatic", "manual"]),
-  /** Not before this time (ISO 8601): the receiver's Retry-After from the fan-out's first try. */
+  /** Not before this time (ISO 8601): after a failed first try, the receiver's Retry-After or the first backoff step. */
   notBefore: z.string().datetime().optional(),
 });
 /** One delivery of one sync row. Manual resends carry trigger "manual". */

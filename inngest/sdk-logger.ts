@@ -13,8 +13,9 @@ type Level = "debug" | "info" | "warn" | "error";
  * The app's pino logger as the Inngest SDK's logger, with one change. A step that throws is how a
  * delivery asks to be retried (a 500, a timeout, a reset, a lease held by another run), and the domain
  * code has logged that already, with its context; the SDK would log it again at error level with a
- * stack trace. Those lines go out at warn with the error's type and message only, unless the error is
- * a bug (TypeError and the like): then error level and the whole error, stack included.
+ * stack trace. Those lines go out at warn with the error's type and message only (and, for an expected
+ * retry from the delivery path, its log fields: the sync and the work item's reference), unless the
+ * error is a bug (TypeError and the like): then error level and the whole error, stack included.
  */
 export function sdkLogger(log: pino.Logger): Logger & { child(bindings: Fields): Logger } {
   const write =
@@ -26,7 +27,12 @@ export function sdkLogger(log: pino.Logger): Logger & { child(bindings: Fields):
           ? (first as Fields)
           : undefined;
       if (fields && typeof message === "string" && THROWN.has(message) && fields.err instanceof Error) {
-        const err = fields.err;
+        const err = fields.err as Error & { expected?: boolean; logFields?: Fields };
+        if (err.expected === true) {
+          const { err: _err, ...rest } = fields;
+          log.warn({ ...rest, ...err.logFields }, `${message}; retrying: ${err.message}`);
+          return;
+        }
         if (!BUGS.has(err.name)) {
           log.warn({ ...fields, err: `${err.name}: ${err.message}` }, message);
           return;

@@ -21,6 +21,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   APP_URL: httpUrl.default("http://localhost:3000"),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /**
+   * How long a sync whose first try (in the fan-out) failed waits for its second: Inngest's first backoff
+   * step. Later tries follow the engine's own backoff. Tests set it short, like the engine's interval.
+   */
+  WEBHOOK_FIRST_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
   SYNC_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   SECRET_ROTATION_GRACE_HOURS: z.coerce

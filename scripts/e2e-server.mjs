@@ -21,6 +21,7 @@ process.env.PGLITE_DIR = `${dataDir}/pglite`;
 process.env.ENGINE_DATA_DIR = `${dataDir}/engine`;
 process.env.DEMO_RECEIVER_FILE = `${dataDir}/demo-receiver.jsonl`;
 process.env.ENGINE_RETRY_INTERVAL ??= "200ms";
+process.env.WEBHOOK_FIRST_RETRY_MS ??= "200";
 process.env.SEED_DEMO_DATA = "1";
 process.env.BETTER_AUTH_SECRET ??= "e2e-only-secret-0123456789abcdef0123456789abcdef";
 process.env.BETTER_AUTH_URL ??= `http://127.0.0.1:${process.env.PORT}`;

@@ -29,17 +29,22 @@ function rateTone(rate: number | null) {
   return "text-red-700";
 }
 
+/** "3 failed attempts in a row", the same words on the list and the integration's page. */
+export function failedAttemptsText(count: number): string {
+  return `${count} failed attempt${count === 1 ? "" : "s"} in a row`;
+}
+
+/** "Failing since 7 min ago" while the last attempt failed, or null. */
+export function FailingSince({ health, now }: { health: IntegrationWithHealth["health"]; now?: number }) {
+  if (!health.failingSince) return null;
+  return <span suppressHydrationWarning>Failing since {formatAgo(health.failingSince, now)}</span>;
+}
+
 /**
- * The integrations with their health, as cards (they stay readable on a phone). `failureWindow` is how
- * many recent deliveries the health query looks at: a streak that long shows as "50+".
+ * The integrations with their health, as cards (they stay readable on a phone). The streak counts
+ * attempts (every retry), exactly, as on the integration's own page.
  */
-export function IntegrationHealthList({
-  integrations,
-  failureWindow,
-}: {
-  integrations: IntegrationWithHealth[];
-  failureWindow: number;
-}) {
+export function IntegrationHealthList({ integrations }: { integrations: IntegrationWithHealth[] }) {
   if (!integrations.length) {
     return (
       <div className="rounded-xl border border-slate-200 bg-white shadow-sm">
@@ -101,7 +106,7 @@ export function IntegrationHealthList({
                   </dd>
                 </div>
                 <div>
-                  <dt className="text-xs text-slate-500">Failures in a row</dt>
+                  <dt className="text-xs text-slate-500">Failed attempts in a row</dt>
                   <dd
                     className={cn(
                       "flex items-center gap-1 font-medium tabular-nums",
@@ -109,8 +114,13 @@ export function IntegrationHealthList({
                     )}
                   >
                     {failing ? <TriangleAlert aria-hidden className="size-3.5" /> : null}
-                    {h.consecutiveFailures >= failureWindow ? `${failureWindow}+` : h.consecutiveFailures}
+                    {h.consecutiveFailures}
                   </dd>
+                  {failing ? (
+                    <dd className="text-xs text-red-700">
+                      <FailingSince health={h} now={now} />
+                    </dd>
+                  ) : null}
                 </div>
                 <div>
                   <dt className="text-xs text-slate-500">Pending</dt>

@@ -1,8 +1,17 @@
 "use client";
 
-import { ChevronRight, ClipboardList, History, ListChecks, LoaderCircle, Wrench } from "lucide-react";
+import {
+  ChevronRight,
+  CirclePause,
+  ClipboardList,
+  History,
+  ListChecks,
+  LoaderCircle,
+  Wrench,
+} from "lucide-react";
 import Link from "next/link";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/lib/utils";
@@ -309,11 +318,13 @@ function SyncRow({
         </span>
       </span>
       <span className="flex flex-1 flex-wrap items-center gap-x-4 gap-y-1 pl-6 text-xs text-slate-600 tabular-nums sm:pl-0">
-        <SyncStatusBadge status={sync.status} />
-        <span>
-          {sync.id === null
-            ? "Waiting to be sent"
-            : `${sync.attemptCount} attempt${sync.attemptCount === 1 ? "" : "s"}`}
+        {sync.waitingFor ? <WaitingBadge /> : <SyncStatusBadge status={sync.status} />}
+        <span className={cn(sync.waitingFor && "text-amber-800")}>
+          {sync.waitingFor
+            ? `Waiting: ${sync.waitingFor}`
+            : sync.id === null
+              ? "Waiting to be sent"
+              : `${sync.attemptCount} attempt${sync.attemptCount === 1 ? "" : "s"}`}
         </span>
         <span>
           {sync.lastStatusCode !== null
@@ -352,6 +363,16 @@ function SyncRow({
         </div>
       ) : null}
     </li>
+  );
+}
+
+/** A pending sync that is not being tried (its integration is paused): no spinner, it is not in progress. */
+function WaitingBadge() {
+  return (
+    <Badge tone="amber">
+      <CirclePause aria-hidden className="size-3" />
+      Waiting
+    </Badge>
   );
 }
 

@@ -30,6 +30,16 @@ export const integrations = pgTable("integrations", {
   active: boolean("active").notNull().default(true),
   pausedReason: text("paused_reason"),
   pausedAt: timestamp("paused_at", { withTimezone: true }),
+  /**
+   * Health from attempts, moved by every recorded attempt (attempt.ts recordAttempt): failed attempts
+   * since the last successful one, when that streak began, and the last success and failure.
+   */
+  failedAttemptsInARow: integer("failed_attempts_in_a_row").notNull().default(0),
+  failingSince: timestamp("failing_since", { withTimezone: true }),
+  lastSuccessAt: timestamp("last_success_at", { withTimezone: true }),
+  lastFailureAt: timestamp("last_failure_at", { withTimezone: true }),
+  lastFailureStatus: integer("last_failure_status"),
+  lastFailureError: text("last_failure_error"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

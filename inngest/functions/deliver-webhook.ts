@@ -25,7 +25,10 @@ export const deliverWebhookFunction = inngest.createFunction(
   },
   async ({ event, step, runId }) => {
     const { syncId, trigger, notBefore } = event.data;
-    // Always the same steps on every replay (a time in the past wakes at once).
+    // A hand-off after a failed first try waits for the receiver's Retry-After or the first backoff
+    // step (runs.ts deliverNow), so the second try never follows the first at once. The step id stays
+    // "honour-retry-after" so runs already sleeping replay. Always the same steps on every replay (a time
+    // in the past wakes at once).
     if (notBefore) await step.sleepUntil("honour-retry-after", notBefore);
     // One step per try, so one report to the engine per try.
     const { outcome, requests } = await step.run("post-webhook", () =>

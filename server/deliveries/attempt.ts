@@ -16,7 +16,8 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { classifyResponse, deliverWebhook, webhookDispatcher } from "./http";
 import { releaseLease, takeLease } from "./lease";
-import { findOrderingBlocker } from "./ordering";
+import { findBlocker } from "./ordering";
+import { serializeBody } from "./payload";
 import { redactHeaders } from "./redact";
 import { extraHeaders, signingSecrets, signWebhook } from "./sign";
 import { subjectKey } from "./subjects";
@@ -58,9 +59,10 @@ export type AttemptRecord = {
 };
 
 /**
- * Writes one attempt row, moves the sync's counters and gives its lease back, in one statement (one
- * round trip: this runs once per try). Returns the attempt number, or null when the sync was deleted
- * meanwhile (its integration removed).
+ * Writes one attempt row, moves the sync's counters, gives its lease back and moves its integration's
+ * health (failed attempts in a row, failing since, last success and failure: every attempt counts, not
+ * only syncs given up; last success to the second), in one statement (one round trip: this runs once per try). Returns the attempt
+ * number, or null when the sync was deleted meanwhile (its integration removed).
  */
 export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | null> {
   const result = await db.execute<{ number: number }>(sql`
@@ -76,7 +78,20 @@ export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | 
         status = case when ${a.succeeded}::boolean then 'synced'::sync_status else status end,
         completed_at = case when ${a.succeeded}::boolean then now() else completed_at end
       where id = ${a.syncId}::bigint
-      returning attempt_count
+      returning attempt_count, integration_id
+    ), health as (
+      update ${integrations} set
+        failed_attempts_in_a_row = case when ${a.succeeded}::boolean then 0 else failed_attempts_in_a_row + 1 end,
+        failing_since = case when ${a.succeeded}::boolean then null else coalesce(failing_since, now()) end,
+        last_success_at = case when ${a.succeeded}::boolean then now() else last_success_at end,
+        last_failure_at = case when ${a.succeeded}::boolean then last_failure_at else now() end,
+        last_failure_status = case when ${a.succeeded}::boolean then last_failure_status else ${a.responseStatus}::int end,
+        last_failure_error = case when ${a.succeeded}::boolean then last_failure_error else ${a.errorMessage}::text end
+      where id = (select integration_id from updated)
+        -- A success changes nothing but last_success_at while the integration is healthy: write that at
+        -- most once a second, so parallel deliveries of one integration do not queue on its row.
+        and (not ${a.succeeded}::boolean or failed_attempts_in_a_row <> 0 or last_success_at is null
+          or last_success_at < now() - interval '1 second')
     )
     insert into ${syncAttempts} (sync_id, number, trigger, request_url, request_headers, response_status,
       response_headers, response_body, duration_ms, error_kind, error_message)
@@ -102,11 +117,36 @@ export async function markSyncFailed(db: Db, syncId: number, error: string): Pro
     .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.status, "pending")));
 }
 
-async function pauseIntegration(db: Db, integrationId: number, reason: string): Promise<void> {
-  await db
+/**
+ * Pauses an active integration (compare-and-set): a 410 that arrives when it is paused already (a POST
+ * that was on the wire when the first 410 landed) leaves the first reason and time alone. Returns the
+ * reason the integration is paused for.
+ */
+async function pauseIntegration(db: Db, integrationId: number, reason: string): Promise<string> {
+  const paused = await db
     .update(integrations)
     .set({ active: false, pausedReason: reason, pausedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(integrations.id, integrationId), eq(integrations.active, true)))
+    .returning({ id: integrations.id });
+  if (paused.length > 0) return reason;
+  const [row] = await db
+    .select({ reason: integrations.pausedReason })
+    .from(integrations)
     .where(eq(integrations.id, integrationId));
+  return row?.reason ?? reason;
+}
+
+/**
+ * Marks an error thrown only so Inngest retries (a 500, a timeout, a reset, Retry-After, a lease another
+ * run holds): the SDK's logger (inngest/sdk-logger.ts) logs it as a warning without the stack.
+ */
+export function expectedRetry<E extends Error>(error: E, fields: Record<string, unknown>): E {
+  return Object.assign(error, { expected: true, logFields: fields });
+}
+
+/** How delivery log lines name what they deliver: "workitem:12 (RMA-000012)", "task:45 (RMA-000012)". */
+export function deliverySubject(sync: Pick<IntegrationSync, "subjectType" | "subjectId">, reference: string) {
+  return `${subjectKey(sync)} (${reference})`;
 }
 
 export type DeliveryOutcome =
@@ -115,7 +155,7 @@ export type DeliveryOutcome =
   | { outcome: "paused"; reason: string }
   | { outcome: "waiting"; blockedBy: { syncId: number | null; changeEventId: string | null } }
   /** Another run holds the lease (posting now, or it died and the lease runs out at `until`). */
-  | { outcome: "in-flight"; until: string | null }
+  | { outcome: "in-flight"; until: string | null; subject: string; logFields: Record<string, unknown> }
   | { outcome: "missing" };
 
 /**
@@ -134,12 +174,17 @@ export async function attemptDelivery(
   const claimed = await takeLease(db, syncId, holder);
   const ctx = await getDeliveryContext(db, syncId);
   if (!ctx) return { outcome: "missing" };
-  const { sync } = ctx;
+  const { sync, reference } = ctx;
   if (sync.status !== "pending") return { outcome: "already-settled", status: sync.status };
   if (!claimed) {
-    logger.debug({ syncId }, `Delivery of ${subjectKey(sync)} is already under way elsewhere`);
+    logger.warn(
+      { syncId, integrationId: sync.integrationId, workItemId: sync.workItemId, reference },
+      `Delivery of ${deliverySubject(sync, reference)} is already under way elsewhere`,
+    );
     return {
       outcome: "in-flight",
+      subject: deliverySubject(sync, reference),
+      logFields: { syncId, integrationId: sync.integrationId, workItemId: sync.workItemId, reference },
       until: sync.leaseExpiresAt ? new Date(sync.leaseExpiresAt).toISOString() : null,
     };
   }
@@ -173,25 +218,33 @@ async function sendLeased(
   holder: string,
 ): Promise<DeliveryOutcome> {
   const config = env();
-  const { sync, integration } = ctx;
+  const { sync, integration, reference } = ctx;
   const syncId = sync.id;
-  const log = logger.child({ syncId, integrationId: integration.id, workItemId: sync.workItemId });
-  if (!integration.active) {
+  const subject = deliverySubject(sync, reference);
+  const logFields = { syncId, integrationId: integration.id, workItemId: sync.workItemId, reference };
+  const log = logger.child(logFields);
+  // The context may be older than a pause (a fan-out loads it before its first tries): findBlocker
+  // reads the integration again, right before the POST.
+  const blocker = integration.active
+    ? await findBlocker(db, sync)
+    : ({ kind: "paused", reason: integration.pausedReason ?? "paused" } as const);
+  if (blocker?.kind === "paused") {
     await releaseLease(db, syncId, holder);
-    log.info(`Integration ${integration.name} is paused; ${subjectKey(sync)} waits for a resume`);
-    return { outcome: "paused", reason: integration.pausedReason ?? "paused" };
+    log.info(`Integration ${integration.name} is paused; ${subject} waits for a resume`);
+    return { outcome: "paused", reason: blocker.reason };
   }
-  const blocker = await findOrderingBlocker(db, sync);
   if (blocker) {
     await releaseLease(db, syncId, holder);
+    const { syncId: olderSyncId, changeEventId } = blocker;
     log.info(
-      { blockedBy: blocker },
-      `Delivery of ${subjectKey(sync)} revision ${sync.revision} to ${integration.name} waits for an older one`,
+      { blockedBy: { syncId: olderSyncId, changeEventId } },
+      `Delivery of ${subject} revision ${sync.revision} to ${integration.name} waits for an older one`,
     );
-    return { outcome: "waiting", blockedBy: blocker };
+    return { outcome: "waiting", blockedBy: { syncId: olderSyncId, changeEventId } };
   }
 
-  const body = JSON.stringify(sync.payload);
+  // jsonb keeps no key order: the bytes are the canonical serialization (payload.ts), every try alike.
+  const body = serializeBody(sync.payload);
   const attemptNumber = sync.attemptCount + 1;
   const headers = {
     ...extraHeaders(integration),
@@ -202,7 +255,7 @@ async function sendLeased(
       secrets: signingSecrets(integration),
     }),
   };
-  log.info(`Sending webhook to ${integration.name} for ${subjectKey(sync)} (attempt ${attemptNumber})`);
+  log.info(`Sending webhook to ${integration.name} for ${subject} (attempt ${attemptNumber})`);
   const result = await deliverWebhook({
     url: integration.url,
     body,
@@ -229,29 +282,38 @@ async function sendLeased(
   if (next === "success") {
     log.info(
       { status: result.status, ms: result.durationMs },
-      `Successfully synced ${subjectKey(sync)} to ${integration.name}`,
+      `Successfully synced ${subject} to ${integration.name}`,
     );
     return { outcome: "synced", attempt: attemptNumber, status: result.status };
   }
-  const failure = `Webhook to ${integration.name} for ${subjectKey(sync)} failed (attempt ${attemptNumber}): ${result.errorMessage}`;
+  const failure = `Webhook to ${integration.name} for ${subject} failed (attempt ${attemptNumber}): ${result.errorMessage}`;
+  const facts = { status: result.status, errorKind: result.errorKind, ms: result.durationMs };
   switch (next) {
     case "pause-integration": {
-      const reason = `Receiver answered 410 Gone on ${new Date().toISOString()}`;
-      await pauseIntegration(db, integration.id, reason);
-      log.warn(`${failure}; integration ${integration.name} paused`);
+      const ours = `Receiver answered 410 Gone on ${new Date().toISOString()}`;
+      const reason = await pauseIntegration(db, integration.id, ours);
+      log.warn(
+        facts,
+        reason === ours
+          ? `${failure}; integration ${integration.name} paused`
+          : `${failure}; integration ${integration.name} was paused already`,
+      );
       return { outcome: "paused", reason };
     }
     case "fail-permanently":
-      log.warn(`${failure}; not retrying`);
+      log.warn(facts, `${failure}; not retrying`);
       throw new NonRetriableError(failure);
     case "retry-after":
       log.warn(
-        { retryAfterMs: result.retryAfterMs },
+        { ...facts, retryAfterMs: result.retryAfterMs },
         `${failure}; retrying after the receiver's Retry-After`,
       );
-      throw new RetryAfterError(failure, new Date(Date.now() + (result.retryAfterMs ?? 0)));
+      throw expectedRetry(
+        new RetryAfterError(failure, new Date(Date.now() + (result.retryAfterMs ?? 0))),
+        logFields,
+      );
     default:
-      log.warn(`${failure}; will retry`);
-      throw new Error(failure);
+      log.warn(facts, `${failure}; will retry`);
+      throw expectedRetry(new Error(failure), logFields);
   }
 }

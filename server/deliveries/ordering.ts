@@ -21,17 +21,28 @@ export const awaitsFanOut = sql`i.event_types @> jsonb_build_array(ce.event_type
       and s.subject_id = ce.subject_id and s.event_type = ce.event_type
   ))`;
 
+export type Blocker =
+  /** The integration is paused (read now, not from the caller's copy: a 410 may have just paused it). */
+  | { kind: "paused"; reason: string }
+  /** An older pending sync, or an older change event whose fan-out has not created its sync yet. */
+  | { kind: "older"; syncId: number | null; changeEventId: string | null };
+
 /**
- * Deliveries to one integration for one object go out in revision order. Returns what an older
- * delivery is still waiting on, or null when this sync may go: an older pending sync, or an older
- * change event whose fan-out has not created its sync yet (fan-outs may finish out of order).
+ * What keeps this sync from going out now, or null when it may go: its integration is paused, or an
+ * older delivery to the same integration for the same object is still to come (deliveries go out in
+ * revision order; fan-outs may finish out of order). The last statement before the POST, so the pause
+ * is checked at the moment of sending.
  */
-export async function findOrderingBlocker(
+export async function findBlocker(
   db: Db,
   sync: Pick<IntegrationSync, "integrationId" | "subjectType" | "subjectId" | "revision">,
-): Promise<{ syncId: number | null; changeEventId: string | null } | null> {
+): Promise<Blocker | null> {
   // One round trip (this runs once per try); the second question is asked only when the first finds nothing.
-  const result = await db.execute<{ older_sync: number | null; unfanned: string | null }>(sql`
+  const result = await db.execute<{
+    paused: string | null;
+    older_sync: number | null;
+    unfanned: string | null;
+  }>(sql`
     with older as (
       select s.id from ${integrationSyncs} s
       where s.integration_id = ${sync.integrationId}::int and s.subject_type = ${sync.subjectType}::subject_type
@@ -39,7 +50,9 @@ export async function findOrderingBlocker(
       order by s.revision, s.id
       limit 1
     )
-    select (select id from older) as older_sync,
+    select (select case when not active then coalesce(paused_reason, 'paused') end
+        from ${integrations} where id = ${sync.integrationId}::int) as paused,
+      (select id from older) as older_sync,
       case when not exists (select 1 from older) then (
         select ce.id from ${changeEvents} ce
         join ${integrations} i on i.id = ${sync.integrationId}::int
@@ -49,9 +62,14 @@ export async function findOrderingBlocker(
           and ${awaitsFanOut}
         limit 1
       ) end as unfanned`);
-  const [row] = rowsOf<{ older_sync: number | string | null; unfanned: string | null }>(result);
-  if (row?.older_sync != null) return { syncId: Number(row.older_sync), changeEventId: null };
-  if (row?.unfanned != null) return { syncId: null, changeEventId: row.unfanned };
+  const [row] = rowsOf<{
+    paused: string | null;
+    older_sync: number | string | null;
+    unfanned: string | null;
+  }>(result);
+  if (row?.paused != null) return { kind: "paused", reason: row.paused };
+  if (row?.older_sync != null) return { kind: "older", syncId: Number(row.older_sync), changeEventId: null };
+  if (row?.unfanned != null) return { kind: "older", syncId: null, changeEventId: row.unfanned };
   return null;
 }
 

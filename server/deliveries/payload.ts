@@ -79,7 +79,7 @@ function canonical(value: unknown): unknown {
  * The same body always serializes to the same bytes, whatever key order it came back in (jsonb
  * reorders keys): envelope keys in their documented order, nested keys sorted.
  */
-export function serializeBody(body: WebhookBody): string {
+export function serializeBody(body: WebhookBody | Record<string, unknown>): string {
   const record = body as unknown as Record<string, unknown>;
   const known = new Set<string>(BODY_KEY_ORDER);
   const keys = [

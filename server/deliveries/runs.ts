@@ -3,12 +3,15 @@ import { NonRetriableError, RetryAfterError } from "inngest";
 import type { Db } from "@/db/client";
 import type { AttemptTrigger } from "@/db/schema";
 import { deliveryRequested } from "@/inngest/events";
+import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import {
   attemptDelivery,
   attemptLeased,
   type DeliveryContext,
   type DeliveryOutcome,
+  deliverySubject,
+  expectedRetry,
   getDeliveryContext,
   markSyncFailed,
 } from "./attempt";
@@ -40,8 +43,9 @@ const PARALLEL_TRIES = 16;
  * The first try of a change event's syncs (one per integration), inside the fan-out step that created
  * them, so the usual case costs one engine round trip per change event instead of one run per sync.
  *
- * A retryable failure gets a deliver-webhook run of its own (a receiver's Retry-After rides along as
- * `notBefore`); a sync that waits behind an older delivery, a paused integration or another run's try
+ * A retryable failure gets a deliver-webhook run of its own whose try waits, as `notBefore`, for the
+ * receiver's Retry-After or else the first backoff step (WEBHOOK_FIRST_RETRY_MS): the run's try is the
+ * sync's second, and must not follow the first at once. A sync that waits behind an older delivery, a paused integration or another run's try
  * is released later by whatever it waits for. A 4xx that must not be retried fails the sync here.
  * Whatever settled releases the next pending delivery of its integration and object.
  *
@@ -72,10 +76,13 @@ export async function deliverNow(
       if (outcome.outcome === "synced") result.synced++;
     } catch (error) {
       if (!(error instanceof NonRetriableError)) {
-        const notBefore = error instanceof RetryAfterError ? error.retryAfter : undefined;
+        const notBefore =
+          error instanceof RetryAfterError
+            ? error.retryAfter
+            : new Date(Date.now() + env().WEBHOOK_FIRST_RETRY_MS).toISOString();
         requests.push(
           deliveryRequested.create(
-            { syncId: sync.id, trigger: "automatic", ...(notBefore ? { notBefore } : {}) },
+            { syncId: sync.id, trigger: "automatic", notBefore },
             { id: `sync-${sync.id}` },
           ),
         );
@@ -120,11 +127,15 @@ export async function deliverRequested(
 ): Promise<{ outcome: DeliveryOutcome; requests: DeliveryRequest[] }> {
   const outcome = await attemptDelivery(db, syncId, trigger, holder);
   if (outcome.outcome === "in-flight") {
+    // attemptDelivery logged it (warn: an expected wait, not an error).
     // Another run holds the lease: look again when it has run out (by then that run has settled the
     // sync, or died and left it to us).
-    throw new RetryAfterError(
-      `Sync ${syncId} is being delivered by another run`,
-      outcome.until ? new Date(outcome.until) : "5s",
+    throw expectedRetry(
+      new RetryAfterError(
+        `Delivery of ${outcome.subject} is already under way elsewhere`,
+        outcome.until ? new Date(outcome.until) : "5s",
+      ),
+      outcome.logFields,
     );
   }
   const settled = outcome.outcome === "synced" || outcome.outcome === "already-settled";
@@ -134,6 +145,15 @@ export async function deliverRequested(
 /** When a delivery run has given up: the sync is failed for good, and the next one may go. */
 export async function failRequested(db: Db, syncId: number, error: string): Promise<DeliveryRequest[]> {
   await markSyncFailed(db, syncId, error);
-  logger.error({ syncId, err: error }, `Delivery of sync ${syncId} failed for good`);
-  return releaseAfter(db, syncId);
+  const ctx = await getDeliveryContext(db, syncId);
+  if (!ctx) {
+    logger.error({ syncId, error }, `Delivery of sync ${syncId} failed for good`);
+    return [];
+  }
+  const { sync, integration, reference } = ctx;
+  logger.error(
+    { syncId, integrationId: integration.id, workItemId: sync.workItemId, reference, error },
+    `Delivery of ${deliverySubject(sync, reference)} to ${integration.name} failed for good: ${error}`,
+  );
+  return releaseRequests(db, sync);
 }

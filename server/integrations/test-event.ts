@@ -3,7 +3,7 @@ import { type Db, getDb } from "@/db/client";
 import { env } from "@/lib/env";
 import type { OperationResult } from "@/lib/result";
 import { type DeliveryResult, deliverWebhook, webhookDispatcher } from "@/server/deliveries/http";
-import { buildWebhookBody } from "@/server/deliveries/payload";
+import { buildWebhookBody, serializeBody } from "@/server/deliveries/payload";
 import { extraHeaders, signingSecrets, signWebhook } from "@/server/deliveries/sign";
 import { getIntegration } from "./integrations";
 import { hintFor } from "./n8n-hints";
@@ -16,7 +16,7 @@ export async function sendTestEvent(id: number, db: Db = getDb()): Promise<Opera
   if (!integration) return { ok: false, message: "This integration no longer exists" };
   const now = new Date();
   const msgId = `msg_test_${now.getTime()}`;
-  const body = JSON.stringify(
+  const body = serializeBody(
     buildWebhookBody({
       changeEventId: `test-${now.getTime()}`,
       type: "test",

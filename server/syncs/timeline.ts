@@ -40,7 +40,21 @@ export type TimelineSync = {
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
+  /**
+   * Why a pending sync is not being tried now ("integration paused (Receiver answered 410 Gone …)"),
+   * or null.
+   */
+  waitingFor: string | null;
 };
+
+/** Pending syncs of a paused integration wait for a resume; the timeline says so and why. */
+function waitingFor(
+  status: SyncStatus,
+  integration: { active: boolean; pausedReason: string | null },
+): string | null {
+  if (status !== "pending" || integration.active) return null;
+  return `integration paused (${integration.pausedReason ?? "no reason given"})`;
+}
 
 /** One save: a change event, or the two events one save writes (updated + status changed). */
 export type TimelineEntry = {
@@ -169,16 +183,19 @@ export async function listTimeline(
           createdAt: integrationSyncs.createdAt,
           updatedAt: integrationSyncs.updatedAt,
           completedAt: integrationSyncs.completedAt,
+          integrationActive: integrations.active,
+          pausedReason: integrations.pausedReason,
         })
         .from(integrationSyncs)
         .innerJoin(integrations, eq(integrations.id, integrationSyncs.integrationId))
         .where(inArray(integrationSyncs.changeEventId, ids))
     : [];
   const syncsByEvent = new Map<string, TimelineSync[]>();
-  for (const { changeEventId, ...s } of syncRows) {
+  for (const { changeEventId, integrationActive, pausedReason, ...s } of syncRows) {
     const list = syncsByEvent.get(changeEventId) ?? [];
     list.push({
       ...s,
+      waitingFor: waitingFor(s.status, { active: integrationActive, pausedReason }),
       createdAt: s.createdAt.toISOString(),
       updatedAt: s.updatedAt.toISOString(),
       completedAt: s.completedAt?.toISOString() ?? null,
@@ -197,6 +214,8 @@ export async function listTimeline(
         name: integrations.name,
         eventTypes: integrations.eventTypes,
         createdAt: integrations.createdAt,
+        active: integrations.active,
+        pausedReason: integrations.pausedReason,
       })
       .from(integrations);
     for (const e of unsynced) {
@@ -219,6 +238,7 @@ export async function listTimeline(
           createdAt: e.createdAt.toISOString(),
           updatedAt: e.createdAt.toISOString(),
           completedAt: null,
+          waitingFor: waitingFor("pending", i),
         })),
       );
     }
@@ -327,6 +347,8 @@ export async function getSyncDetail(db: Db, syncId: number): Promise<SyncDetail 
       sync: integrationSyncs,
       integrationName: integrations.name,
       integrationUrl: integrations.url,
+      integrationActive: integrations.active,
+      pausedReason: integrations.pausedReason,
       reference: workItems.reference,
     })
     .from(integrationSyncs)
@@ -354,6 +376,7 @@ export async function getSyncDetail(db: Db, syncId: number): Promise<SyncDetail 
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
     completedAt: s.completedAt?.toISOString() ?? null,
+    waitingFor: waitingFor(s.status, { active: row.integrationActive, pausedReason: row.pausedReason }),
     webhookId: s.webhookId,
     changeEventId: s.changeEventId,
     subjectType: s.subjectType,

@@ -118,7 +118,7 @@ describe.each(DRIVERS)("delivery dashboard and integration health on %s", (drive
     expect(Date.parse(failures[0].failedAt)).toBeGreaterThan(Date.parse(failures[1].failedAt));
   });
 
-  it("shows each integration's health: 24 h success rate, last success, consecutive failures, pause reason", async () => {
+  it("shows each integration's 24 h counts, success rate and pause reason", async () => {
     await insertSyncs(t.db, {
       workItemId: item,
       integrationId: n8n,
@@ -168,18 +168,16 @@ describe.each(DRIVERS)("delivery dashboard and integration health on %s", (drive
 
     const health = await listIntegrationHealth(t.db);
     const byName = Object.fromEntries(health.map((h) => [h.name, h]));
+    // The counts come from the syncs; the streak, last success and failure from the attempts
+    // (recordAttempt, see health-from-attempts.test.ts), which these bulk rows do not go through.
     expect(byName.n8n.health).toMatchObject({
       synced24h: 1,
       failed24h: 5,
       pending: 2,
-      consecutiveFailures: 3,
     });
     expect(byName.n8n.health.successRate24h).toBeCloseTo(1 / 6);
-    expect(Date.parse(byName.n8n.health.lastSuccessAt!)).toBeGreaterThan(Date.now() - 15 * 60_000);
-    expect(byName.n8n.health.lastFailure).toMatchObject({ statusCode: 500 });
     expect(byName.slack).toMatchObject({ active: false, pausedReason: "Receiver answered 410 Gone" });
-    expect(byName.slack.health.consecutiveFailures).toBe(50);
-    expect(Date.parse(byName.slack.health.lastSuccessAt!)).toBeLessThan(Date.now() - 2 * 86_400_000);
+    expect(byName.slack.health).toMatchObject({ synced24h: 0, failed24h: 60 });
     expect(byName.idle.health).toMatchObject({
       successRate24h: null,
       lastSuccessAt: null,

@@ -43,6 +43,8 @@ export async function startPipeline(driver: Driver): Promise<Pipeline> {
   process.env.INNGEST_BASE_URL = engine.url;
   process.env.WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
   process.env.WEBHOOK_TIMEOUT_MS = process.env.WEBHOOK_TIMEOUT_MS ?? "1500";
+  // The first backoff step after a failed first try, as short as the engine's retries here.
+  process.env.WEBHOOK_FIRST_RETRY_MS = process.env.WEBHOOK_FIRST_RETRY_MS ?? String(RETRY_INTERVAL_MS);
   const { resetEnvCache } = await import("@/lib/env");
   resetEnvCache();
   const { inngest } = await import("@/inngest/client");

@@ -6,7 +6,7 @@ import { IntegrationHealthList } from "@/components/integrations/integration-hea
 import { buttonVariants } from "@/components/ui/button";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
-import { CONSECUTIVE_FAILURES_WINDOW, listIntegrationHealth } from "@/server/integrations/health";
+import { listIntegrationHealth } from "@/server/integrations/health";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Integrations" };
@@ -26,7 +26,7 @@ export default async function IntegrationsPage() {
           </Link>
         }
       />
-      <IntegrationHealthList integrations={integrations} failureWindow={CONSECUTIVE_FAILURES_WINDOW} />
+      <IntegrationHealthList integrations={integrations} />
     </>
   );
 }

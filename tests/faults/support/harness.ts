@@ -8,6 +8,7 @@ import { vi } from "vitest";
 import { setDbHandle } from "@/db/client";
 import { CHANGE_EVENT_TYPES, changeEvents, integrationSyncs, integrations } from "@/db/schema";
 import type { Actor } from "@/server/work-items/work-items";
+import { parseDuration } from "../../../engine/duration";
 import { freePort } from "../../../scripts/postgres-server";
 import type { TestDb } from "../../support/db";
 import {
@@ -194,6 +195,8 @@ export async function startFaultStack(options: StackOptions): Promise<FaultStack
     DATABASE_POOL_SIZE: "10",
     WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
     WEBHOOK_TIMEOUT_MS: String(options.webhookTimeoutMs ?? 1000),
+    // The first backoff step after a failed first try follows the engine's fixed interval here too.
+    WEBHOOK_FIRST_RETRY_MS: String(parseDuration(options.retryInterval ?? "100ms")),
     LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? "silent",
     ENGINE_LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? "warn",
   };

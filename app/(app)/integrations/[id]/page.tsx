@@ -5,7 +5,11 @@ import { recoverFailedAction } from "@/app/(app)/syncs/actions";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { PauseResume, RotateSecret, SendTestEvent } from "@/components/integrations/integration-controls";
 import { IntegrationForm } from "@/components/integrations/integration-form";
-import { IntegrationStateBadge } from "@/components/integrations/integration-health-list";
+import {
+  FailingSince,
+  failedAttemptsText,
+  IntegrationStateBadge,
+} from "@/components/integrations/integration-health-list";
 import { formatAgo, formatDateTime, formatPercent } from "@/components/syncs/format";
 import { RecoverForm } from "@/components/syncs/recover-form";
 import { Alert } from "@/components/ui/alert";
@@ -69,9 +73,15 @@ export default async function IntegrationPage({ params }: Props) {
             <span aria-hidden="true" className="text-slate-300">
               ·
             </span>
-            <span>
-              {h.consecutiveFailures} failure{h.consecutiveFailures === 1 ? "" : "s"} in a row
-            </span>
+            <span>{failedAttemptsText(h.consecutiveFailures)}</span>
+            {h.failingSince ? (
+              <>
+                <span aria-hidden="true" className="text-slate-300">
+                  ·
+                </span>
+                <FailingSince health={h} />
+              </>
+            ) : null}
             <span aria-hidden="true" className="text-slate-300">
               ·
             </span>
