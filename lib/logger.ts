@@ -1,5 +1,6 @@
 import pino from "pino";
 import { env } from "./env";
+import { serializeError } from "./log-errors";
 
 const config = env();
 const level = config.LOG_LEVEL ?? (config.NODE_ENV === "test" ? "silent" : "info");
@@ -8,6 +9,7 @@ const level = config.LOG_LEVEL ?? (config.NODE_ENV === "test" ? "silent" : "info
 export const logger = pino({
   level,
   base: { service: "fixed-service" },
+  serializers: { err: serializeError },
   redact: {
     paths: ["secret", "*.secret", "headerValue", "*.headerValue", "password", "*.password"],
     censor: "[redacted]",

@@ -79,8 +79,14 @@ export function createAuth(db: Db, options: AuthOptions) {
     },
     telemetry: { enabled: false },
     logger: {
+      // Errors go under `err`, whose serializer drops the values a failed query was bound to.
       log: (level, message, ...args) => {
-        logger[level]({ component: "better-auth", details: args.length ? args : undefined }, message);
+        const err = args.find((arg) => arg instanceof Error);
+        const details = args.filter((arg) => !(arg instanceof Error));
+        logger[level](
+          { component: "better-auth", err, details: details.length ? details : undefined },
+          message,
+        );
       },
     },
     plugins: [
