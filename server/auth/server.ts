@@ -7,7 +7,14 @@ import { type Db, getDb } from "@/db/client";
 import * as schema from "@/db/schema";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SIGN_IN_RATE_WINDOW_SECONDS } from "./policy";
+import {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  SESSION_REFRESH_SECONDS,
+  SESSION_SLIDING_SECONDS,
+  SIGN_IN_RATE_WINDOW_SECONDS,
+  sessionDeadline,
+} from "./policy";
 import { resolveAuthSecret } from "./secret";
 
 /**
@@ -33,6 +40,10 @@ const DISABLED_PATHS = [
   "/admin/set-user-password",
   "/admin/has-permission",
   "/sign-up/email",
+  // Names are the actor on change events, webhooks and timelines: users do not rename themselves.
+  "/update-user",
+  "/change-email",
+  "/delete-user",
 ];
 
 const DEACTIVATED_MESSAGE = "This account is deactivated. Ask an admin to reactivate it.";
@@ -61,7 +72,22 @@ export function createAuth(db: Db, options: AuthOptions) {
       maxPasswordLength: MAX_PASSWORD_LENGTH,
     },
     // Sessions live in the database only (no cookie cache), so revoking them signs users out at once.
-    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    session: { expiresIn: SESSION_SLIDING_SECONDS, updateAge: SESSION_REFRESH_SECONDS },
+    databaseHooks: {
+      session: {
+        update: {
+          // A refresh slides the expiry by a week, never past the absolute lifetime from sign-in.
+          before: async (data, context) => {
+            const createdAt = context?.context.session?.session.createdAt;
+            if (!data.expiresAt || !createdAt) return;
+            const deadline = sessionDeadline(createdAt);
+            if (new Date(data.expiresAt).getTime() > deadline.getTime()) {
+              return { data: { ...data, expiresAt: deadline } };
+            }
+          },
+        },
+      },
+    },
     rateLimit: {
       enabled: true,
       storage: "database",

@@ -11,7 +11,7 @@ import {
 import { setDbHandle } from "@/db/client";
 import { accounts, rateLimits, sessions, users } from "@/db/schema";
 import { createOrUpdateAdmin } from "@/server/auth/first-admin";
-import type { ActionResult, SessionUser } from "@/server/auth/guard";
+import { type ActionResult, type SessionUser, sessionToUser } from "@/server/auth/guard";
 import { DEMO_PASSWORD, type SeededUser, seedDemoUsers } from "@/server/auth/seed-users";
 import { type Auth, createAuth } from "@/server/auth/server";
 import { countSessions, deactivateUser, getUserById, setUserRole } from "@/server/auth/users";
@@ -175,6 +175,69 @@ describe.each(DRIVERS)("sign-in and roles on %s", (driver) => {
       expect((await post("/admin/set-role", { userId: demo.tech.id, role: "admin" })).status).toBe(404);
       expect(await t.db.select().from(users)).toHaveLength(4);
       expect((await getUserById(t.db, demo.tech.id))?.role).toBe("technician");
+    });
+  });
+
+  describe("sessions and profiles", () => {
+    function post(path: string, body: unknown, cookie: string) {
+      return auth.handler(
+        new Request(`${BASE_URL}/api/auth${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: BASE_URL, cookie },
+          body: JSON.stringify(body),
+        }),
+      );
+    }
+
+    it.each([
+      ["another user's name", { name: "Ada Admin" }],
+      ["an empty name", { name: "" }],
+      ["a 1 MB name", { name: "x".repeat(1024 * 1024) }],
+    ])(
+      "refuses a self-service rename to %s (the name is the actor on change events)",
+      async (_label, body) => {
+        const cookie = await sessionCookie("tech@fixed.test", DEMO_PASSWORD);
+        const before = await snapshot();
+        expect((await post("/update-user", body, cookie)).status).toBe(404);
+        expect((await post("/change-email", { newEmail: "admin2@fixed.test" }, cookie)).status).toBe(404);
+        expect((await post("/delete-user", {}, cookie)).status).toBe(404);
+        expect(await snapshot()).toEqual(before);
+        expect((await getUserById(t.db, demo.tech.id))?.name).toBe("Tess Technician");
+      },
+    );
+
+    it("ends an admin's other sessions when they reset their own password, keeping the one they used", async () => {
+      const here = await sessionCookie("admin@fixed.test", DEMO_PASSWORD);
+      const elsewhere = await sessionCookie("admin@fixed.test", DEMO_PASSWORD);
+      const current = await auth.api.getSession({ headers: new Headers({ cookie: here }) });
+      expect(await countSessions(t.db, demo.admin.id)).toBe(2);
+
+      const result = await asUser({ ...asSession(demo.admin), sessionId: current?.session.id }, () =>
+        resetPasswordAction(form({ userId: demo.admin.id, password: "admins-new-pass" })),
+      );
+      expect(result).toMatchObject({
+        ok: true,
+        message: expect.stringMatching(/other sessions were signed out/),
+      });
+      expect(await countSessions(t.db, demo.admin.id)).toBe(1);
+      expect(await auth.api.getSession({ headers: new Headers({ cookie: here }) })).not.toBeNull();
+      expect(await auth.api.getSession({ headers: new Headers({ cookie: elsewhere }) })).toBeNull();
+    });
+
+    it("never slides a session past its absolute lifetime from sign-in", async () => {
+      const cookie = await sessionCookie("tech@fixed.test", DEMO_PASSWORD);
+      const day = 24 * 3_600_000;
+      // Signed in 29 days ago and due for its daily refresh: the refresh may add a day, not a week.
+      const createdAt = new Date(Date.now() - 29 * day);
+      await t.db.update(sessions).set({ createdAt, expiresAt: new Date(Date.now() + 3_600_000) });
+      expect(await auth.api.getSession({ headers: new Headers({ cookie }) })).not.toBeNull();
+      const [row] = await t.db.select().from(sessions);
+      expect(row.expiresAt.getTime()).toBe(createdAt.getTime() + 30 * day);
+
+      // 31 days after sign-in, with an expiry some earlier refresh pushed ahead: signed out.
+      await t.db.update(sessions).set({ createdAt: new Date(Date.now() - 31 * day) });
+      const session = await auth.api.getSession({ headers: new Headers({ cookie }) });
+      expect(sessionToUser(session)).toBeNull();
     });
   });
 
