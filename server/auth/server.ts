@@ -12,10 +12,12 @@ import {
   MIN_PASSWORD_LENGTH,
   SESSION_REFRESH_SECONDS,
   SESSION_SLIDING_SECONDS,
+  SIGN_IN_CLIENT_FACTOR,
   SIGN_IN_RATE_WINDOW_SECONDS,
   sessionDeadline,
 } from "./policy";
 import { resolveAuthSecret } from "./secret";
+import { clientOf, signInThrottle } from "./sign-in-throttle";
 
 /**
  * The admin plugin's HTTP endpoints are switched off: users are changed only through the admin page's
@@ -52,13 +54,16 @@ export type AuthOptions = {
   secret: string;
   /** Public origin of the app, e.g. https://service.example.com (cookies are `Secure` when https). */
   baseURL: string;
-  /** Sign-in attempts allowed per client IP per minute. */
+  /** Failed sign-ins allowed per account and client per failure window (see policy.ts). */
   signInRateLimit: number;
+  /** Reverse proxies in front of the app (IPs or CIDRs): their X-Forwarded-For hops are skipped. */
+  trustedProxies?: string[];
   /** Extra origins allowed to POST to /api/auth (the base URL's origin is always allowed). */
   trustedOrigins?: string[];
 };
 
 export function createAuth(db: Db, options: AuthOptions) {
+  const trustedProxies = options.trustedProxies ?? [];
   return betterAuth({
     appName: "Fixed Service",
     baseURL: options.baseURL,
@@ -95,11 +100,18 @@ export function createAuth(db: Db, options: AuthOptions) {
       window: 60,
       max: 100,
       customRules: {
-        "/sign-in/email": { window: SIGN_IN_RATE_WINDOW_SECONDS, max: options.signInRateLimit },
+        // Per client, any accounts. A request whose client cannot be told (more X-Forwarded-For hops
+        // than trusted proxies explain) is left to the per-account limits instead of a bucket shared
+        // with every such client, which one attacker could fill for all of them.
+        "/sign-in/email": async (request) =>
+          clientOf(request.headers, trustedProxies) === null
+            ? false
+            : { window: SIGN_IN_RATE_WINDOW_SECONDS, max: options.signInRateLimit * SIGN_IN_CLIENT_FACTOR },
       },
     },
     disabledPaths: DISABLED_PATHS,
     advanced: {
+      ipAddress: { trustedProxies },
       useSecureCookies: options.baseURL.startsWith("https://"),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },
@@ -116,6 +128,7 @@ export function createAuth(db: Db, options: AuthOptions) {
       },
     },
     plugins: [
+      signInThrottle(db, { perAccountAndClient: options.signInRateLimit, trustedProxies }),
       admin({ defaultRole: "technician", adminRoles: ["admin"], bannedUserMessage: DEACTIVATED_MESSAGE }),
       nextCookies(), // must stay last: it copies Set-Cookie from auth.api calls into Next's cookies()
     ],
@@ -139,6 +152,7 @@ function authOptionsFromEnv(): AuthOptions {
     }),
     baseURL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+    trustedProxies: e.TRUSTED_PROXIES,
     trustedOrigins: e.NODE_ENV === "production" ? [] : LOCAL_ORIGINS,
   };
 }

@@ -140,7 +140,7 @@ describe.each(DRIVERS)("sign-in and roles on %s", (driver) => {
       expect(await countSessions(t.db, demo.manager.id)).toBe(0);
     });
 
-    it(`rate-limits sign-in per IP after ${RATE_LIMIT} attempts a minute`, async () => {
+    it(`locks one client out of one account after ${RATE_LIMIT} failed attempts`, async () => {
       for (let i = 0; i < RATE_LIMIT; i++) {
         expect((await httpSignIn("tech@fixed.test", "wrong-password")).status).toBe(401);
       }
@@ -149,9 +149,87 @@ describe.each(DRIVERS)("sign-in and roles on %s", (driver) => {
       expect(Number(limited.headers.get("x-retry-after"))).toBeGreaterThan(0);
       expect(await countSessions(t.db, demo.tech.id)).toBe(0);
 
-      // Counted in the database (shared by every app instance), per IP.
+      // Counted in the database (shared by every app instance); the owner elsewhere is not locked out.
       expect((await t.db.select().from(rateLimits)).length).toBeGreaterThan(0);
       expect((await httpSignIn("tech@fixed.test", DEMO_PASSWORD, "192.0.2.44")).status).toBe(200);
+    });
+
+    it("does not let one client's failures on other accounts lock out a right password from the same client", async () => {
+      for (let i = 0; i < RATE_LIMIT; i++) {
+        expect((await httpSignIn("tech@fixed.test", "wrong-password")).status).toBe(401);
+        expect((await httpSignIn("theo@fixed.test", "wrong-password")).status).toBe(401);
+      }
+      expect((await httpSignIn("admin@fixed.test", DEMO_PASSWORD)).status).toBe(200);
+    });
+
+    it("forgets a client's failures on an account once it signs in", async () => {
+      for (let i = 0; i < RATE_LIMIT - 1; i++) {
+        expect((await httpSignIn("tech@fixed.test", "wrong-password")).status).toBe(401);
+      }
+      expect((await httpSignIn("tech@fixed.test", DEMO_PASSWORD)).status).toBe(200);
+      for (let i = 0; i < RATE_LIMIT; i++) {
+        expect((await httpSignIn("tech@fixed.test", "wrong-password")).status).toBe(401);
+      }
+    });
+
+    it("counts concurrent attempts before checking the password, so a burst gets no extra guesses", async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          httpSignIn("tech@fixed.test", "wrong-password").then((r) => r.status),
+        ),
+      );
+      expect(statuses.filter((s) => s === 401)).toHaveLength(RATE_LIMIT);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(8 - RATE_LIMIT);
+    });
+
+    it("caps guesses on one account from rotating X-Forwarded-For addresses, then takes one attempt per slot", async () => {
+      const cap = RATE_LIMIT * 4;
+      const statuses: number[] = [];
+      for (let i = 0; i < cap + 3; i++) {
+        statuses.push((await httpSignIn("admin@fixed.test", "wrong-password", `198.18.0.${i + 1}`)).status);
+      }
+      // cap failures, one more in the first slot, then refused until the slot passes.
+      expect(statuses.slice(0, cap + 1)).toEqual(Array(cap + 1).fill(401));
+      expect(statuses.slice(cap + 1)).toEqual([429, 429]);
+      const owner = await httpSignIn("admin@fixed.test", DEMO_PASSWORD, "192.0.2.200");
+      expect(owner.status).toBe(429);
+      expect(Number(owner.headers.get("x-retry-after"))).toBeLessThanOrEqual(30);
+      // Other accounts are untouched.
+      expect((await httpSignIn("tech@fixed.test", DEMO_PASSWORD, "198.18.1.1")).status).toBe(200);
+    });
+
+    it("without trusted proxies believes only a single-valued X-Forwarded-For", async () => {
+      // Two hops and no TRUSTED_PROXIES: the client is unknown, whatever the spoofed first hop says.
+      for (let i = 0; i < RATE_LIMIT; i++) {
+        expect(
+          (await httpSignIn("tech@fixed.test", "wrong-password", `6.6.6.${i}, 203.0.113.9`)).status,
+        ).toBe(401);
+      }
+      expect((await httpSignIn("tech@fixed.test", "wrong-password", "7.7.7.7, 203.0.113.9")).status).toBe(
+        429,
+      );
+    });
+
+    it("reads the client through TRUSTED_PROXIES: the nearest hop that is not a proxy", async () => {
+      const proxied = createAuth(t.db, {
+        secret: "s".repeat(32),
+        baseURL: BASE_URL,
+        signInRateLimit: RATE_LIMIT,
+        trustedProxies: ["10.0.0.0/8"],
+      });
+      const signIn = (password: string, xff: string) =>
+        proxied.handler(
+          new Request(`${BASE_URL}/api/auth/sign-in/email`, {
+            method: "POST",
+            headers: { "content-type": "application/json", origin: BASE_URL, "x-forwarded-for": xff },
+            body: JSON.stringify({ email: "tech@fixed.test", password }),
+          }),
+        );
+      for (let i = 0; i < RATE_LIMIT; i++) {
+        expect((await signIn("wrong-password", `6.6.6.${i}, 203.0.113.9, 10.0.0.2`)).status).toBe(401);
+      }
+      expect((await signIn(DEMO_PASSWORD, "8.8.8.8, 203.0.113.9, 10.1.2.3")).status).toBe(429);
+      expect((await signIn(DEMO_PASSWORD, "6.6.6.0, 203.0.113.10, 10.0.0.2")).status).toBe(200);
     });
 
     it("has no public sign-up and no admin endpoints over HTTP", async () => {
