@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const booleanFlag = z
@@ -41,6 +42,19 @@ const schema = z.object({
     .or(z.literal("").transform(() => undefined)),
   BETTER_AUTH_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** Reverse proxies in front of the app, comma-separated IPs or CIDRs (X-Forwarded-For is read through them). */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine((entries) => entries.every((e) => ipaddr.isValid(e) || ipaddr.isValidCIDR(e)), {
+      error: "must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.5,172.16.0.0/12",
+    }),
   /** Where the dev demo receiver listens; the seeded demo integration points at it. */
   DEMO_RECEIVER_URL: httpUrl.default("http://localhost:3999/hooks/work-items"),
   // Read by the Inngest SDK itself; validated here so a typo stops the app with the variable's name.

@@ -5,6 +5,7 @@ import { UserMenu } from "@/components/auth/user-menu";
 import type { Role } from "@/db/schema";
 import { signOutAction } from "@/server/auth/actions";
 import { hasRole, requireUser } from "@/server/auth/guard";
+import { demoReceiverEnabled } from "@/server/demo/demo-receiver";
 
 export const dynamic = "force-dynamic";
 
@@ -14,12 +15,14 @@ const NAV: Array<NavLink & { role: Role }> = [
   { href: "/syncs", label: "Syncs", role: "manager" },
   { href: "/integrations", label: "Integrations", role: "admin" },
   { href: "/admin/users", label: "Users", role: "admin" },
-  { href: "/demo-receiver", label: "Demo receiver", role: "technician" },
+  { href: "/demo-receiver", label: "Demo receiver", role: "admin" },
 ];
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const links = NAV.filter((link) => hasRole(user, link.role)).map(({ href, label }) => ({ href, label }));
+  const links = NAV.filter(
+    (link) => hasRole(user, link.role) && (link.href !== "/demo-receiver" || demoReceiverEnabled()),
+  ).map(({ href, label }) => ({ href, label }));
   return (
     <div className="flex min-h-dvh flex-col">
       <a

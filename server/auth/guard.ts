@@ -6,12 +6,20 @@ import { z } from "zod";
 import { logger } from "@/lib/logger";
 import { echoValues, formDataToObject } from "./form-data";
 import { CURRENT_PATH_HEADER, FORBIDDEN_PATH, signInPathFor } from "./paths";
+import { sessionDeadline } from "./policy";
 import { hasRole, isRole, type Role } from "./roles";
 import { getAuth } from "./server";
 
 export { hasRole, type Role };
 
-export type SessionUser = { id: string; name: string; email: string; role: Role };
+export type SessionUser = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  /** The session this request came with (absent for test users). */
+  sessionId?: string;
+};
 
 export type ActionResult<T> =
   | { ok: true; data: T; message?: string }
@@ -30,6 +38,7 @@ export function roleRefusedMessage(role: Role): string {
 }
 
 type SessionLike = {
+  session?: { id: string; createdAt: Date | string };
   user: {
     id: string;
     name: string;
@@ -40,14 +49,24 @@ type SessionLike = {
   };
 } | null;
 
-/** A better-auth session → our user; deactivated (banned) users count as signed out. */
+/**
+ * A better-auth session → our user; deactivated (banned) users count as signed out, and so does a
+ * session past its absolute lifetime (better-auth's own expiry slides with use).
+ */
 export function sessionToUser(session: SessionLike, now = new Date()): SessionUser | null {
   if (!session) return null;
+  if (session.session && sessionDeadline(session.session.createdAt).getTime() <= now.getTime()) return null;
   const u = session.user;
   const banActive = !!u.banned && (!u.banExpires || new Date(u.banExpires).getTime() > now.getTime());
   if (banActive) return null;
   // An unknown role gets the lowest one rather than none, so a bad row cannot loop the user through sign-in.
-  return { id: u.id, name: u.name, email: u.email, role: isRole(u.role) ? u.role : "technician" };
+  return {
+    id: u.id,
+    name: u.name,
+    email: u.email,
+    role: isRole(u.role) ? u.role : "technician",
+    sessionId: session.session?.id,
+  };
 }
 
 const sessionUserFromCookie = cache(async (): Promise<SessionUser | null> => {

@@ -7,8 +7,17 @@ import { type Db, getDb } from "@/db/client";
 import * as schema from "@/db/schema";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SIGN_IN_RATE_WINDOW_SECONDS } from "./policy";
+import {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  SESSION_REFRESH_SECONDS,
+  SESSION_SLIDING_SECONDS,
+  SIGN_IN_CLIENT_FACTOR,
+  SIGN_IN_RATE_WINDOW_SECONDS,
+  sessionDeadline,
+} from "./policy";
 import { resolveAuthSecret } from "./secret";
+import { clientOf, signInThrottle } from "./sign-in-throttle";
 
 /**
  * The admin plugin's HTTP endpoints are switched off: users are changed only through the admin page's
@@ -33,6 +42,10 @@ const DISABLED_PATHS = [
   "/admin/set-user-password",
   "/admin/has-permission",
   "/sign-up/email",
+  // Names are the actor on change events, webhooks and timelines: users do not rename themselves.
+  "/update-user",
+  "/change-email",
+  "/delete-user",
 ];
 
 const DEACTIVATED_MESSAGE = "This account is deactivated. Ask an admin to reactivate it.";
@@ -41,13 +54,16 @@ export type AuthOptions = {
   secret: string;
   /** Public origin of the app, e.g. https://service.example.com (cookies are `Secure` when https). */
   baseURL: string;
-  /** Sign-in attempts allowed per client IP per minute. */
+  /** Failed sign-ins allowed per account and client per failure window (see policy.ts). */
   signInRateLimit: number;
+  /** Reverse proxies in front of the app (IPs or CIDRs): their X-Forwarded-For hops are skipped. */
+  trustedProxies?: string[];
   /** Extra origins allowed to POST to /api/auth (the base URL's origin is always allowed). */
   trustedOrigins?: string[];
 };
 
 export function createAuth(db: Db, options: AuthOptions) {
+  const trustedProxies = options.trustedProxies ?? [];
   return betterAuth({
     appName: "Fixed Service",
     baseURL: options.baseURL,
@@ -61,7 +77,22 @@ export function createAuth(db: Db, options: AuthOptions) {
       maxPasswordLength: MAX_PASSWORD_LENGTH,
     },
     // Sessions live in the database only (no cookie cache), so revoking them signs users out at once.
-    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    session: { expiresIn: SESSION_SLIDING_SECONDS, updateAge: SESSION_REFRESH_SECONDS },
+    databaseHooks: {
+      session: {
+        update: {
+          // A refresh slides the expiry by a week, never past the absolute lifetime from sign-in.
+          before: async (data, context) => {
+            const createdAt = context?.context.session?.session.createdAt;
+            if (!data.expiresAt || !createdAt) return;
+            const deadline = sessionDeadline(createdAt);
+            if (new Date(data.expiresAt).getTime() > deadline.getTime()) {
+              return { data: { ...data, expiresAt: deadline } };
+            }
+          },
+        },
+      },
+    },
     rateLimit: {
       enabled: true,
       storage: "database",
@@ -69,21 +100,35 @@ export function createAuth(db: Db, options: AuthOptions) {
       window: 60,
       max: 100,
       customRules: {
-        "/sign-in/email": { window: SIGN_IN_RATE_WINDOW_SECONDS, max: options.signInRateLimit },
+        // Per client, any accounts. A request whose client cannot be told (more X-Forwarded-For hops
+        // than trusted proxies explain) is left to the per-account limits instead of a bucket shared
+        // with every such client, which one attacker could fill for all of them.
+        "/sign-in/email": async (request) =>
+          clientOf(request.headers, trustedProxies) === null
+            ? false
+            : { window: SIGN_IN_RATE_WINDOW_SECONDS, max: options.signInRateLimit * SIGN_IN_CLIENT_FACTOR },
       },
     },
     disabledPaths: DISABLED_PATHS,
     advanced: {
+      ipAddress: { trustedProxies },
       useSecureCookies: options.baseURL.startsWith("https://"),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },
     telemetry: { enabled: false },
     logger: {
+      // Errors go under `err`, whose serializer drops the values a failed query was bound to.
       log: (level, message, ...args) => {
-        logger[level]({ component: "better-auth", details: args.length ? args : undefined }, message);
+        const err = args.find((arg) => arg instanceof Error);
+        const details = args.filter((arg) => !(arg instanceof Error));
+        logger[level](
+          { component: "better-auth", err, details: details.length ? details : undefined },
+          message,
+        );
       },
     },
     plugins: [
+      signInThrottle(db, { perAccountAndClient: options.signInRateLimit, trustedProxies }),
       admin({ defaultRole: "technician", adminRoles: ["admin"], bannedUserMessage: DEACTIVATED_MESSAGE }),
       nextCookies(), // must stay last: it copies Set-Cookie from auth.api calls into Next's cookies()
     ],
@@ -107,6 +152,7 @@ function authOptionsFromEnv(): AuthOptions {
     }),
     baseURL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+    trustedProxies: e.TRUSTED_PROXIES,
     trustedOrigins: e.NODE_ENV === "production" ? [] : LOCAL_ORIGINS,
   };
 }

@@ -139,12 +139,15 @@ export async function reactivateUser(db: Db, id: string): Promise<GuardedChange>
   return updated.length ? { ok: true } : { ok: false, reason: "not_found" };
 }
 
-/** Sets a new password (hashed); with `revokeSessions`, signs the user out everywhere. */
+/**
+ * Sets a new password (hashed); with `revokeSessions`, signs the user out everywhere, except for the
+ * session `keepSessionId` (an admin changing their own password stays signed in where they did it).
+ */
 export async function setUserPassword(
   db: Db,
   id: string,
   password: string,
-  options: { revokeSessions: boolean },
+  options: { revokeSessions: boolean; keepSessionId?: string },
 ): Promise<{ ok: true } | { ok: false; reason: "not_found" }> {
   const hash = await hashPassword(password);
   return db.transaction(async (tx) => {
@@ -164,7 +167,10 @@ export async function setUserPassword(
         password: hash,
       });
     }
-    if (options.revokeSessions) await tx.delete(sessions).where(eq(sessions.userId, id));
+    if (options.revokeSessions) {
+      const keep = options.keepSessionId ? ne(sessions.id, options.keepSessionId) : undefined;
+      await tx.delete(sessions).where(and(eq(sessions.userId, id), keep));
+    }
     return { ok: true };
   });
 }

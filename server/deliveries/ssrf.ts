@@ -26,13 +26,23 @@ function ranges(label: string, ...cidrs: string[]): BlockedRange[] {
   return cidrs.map((cidr) => ({ cidr: ipaddr.parseCIDR(cidr), label }));
 }
 
+// Never reachable, whatever WEBHOOK_ALLOWED_HOSTS says: no receiver lives there, credentials do.
+const METADATA = ranges(
+  "a cloud metadata address",
+  "169.254.169.254/32",
+  "100.100.100.200/32",
+  "fd00:ec2::254/128",
+);
+const LINK_LOCAL = ranges("a link-local address", "169.254.0.0/16", "fe80::/10");
+const NEVER_RANGES: readonly BlockedRange[] = [...METADATA, ...LINK_LOCAL];
+
 // Most specific first: the first match names the reason.
 const BLOCKED_RANGES: readonly BlockedRange[] = [
-  ...ranges("a cloud metadata address", "169.254.169.254/32", "100.100.100.200/32", "fd00:ec2::254/128"),
+  ...METADATA,
   ...ranges("an unspecified address", "0.0.0.0/8", "::/128"),
   ...ranges("a loopback address", "127.0.0.0/8", "::1/128"),
   ...ranges("a private address", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"),
-  ...ranges("a link-local address", "169.254.0.0/16", "fe80::/10"),
+  ...LINK_LOCAL,
   ...ranges("a carrier-grade NAT address", "100.64.0.0/10"),
   ...ranges("a unique local address", "fc00::/7"),
   ...ranges("a site-local address", "fec0::/10"),
@@ -52,6 +62,48 @@ const BLOCKED_RANGES: readonly BlockedRange[] = [
     "2001:db8::/32",
   ),
 ];
+
+type Embedding = { cidr: Cidr; label: string; ipv4: (parts: number[]) => ipaddr.IPv4[] | null };
+
+const v4 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+
+/**
+ * IPv6 ranges that carry an IPv4 address a translator or tunnel delivers to: refused unless every
+ * embedded IPv4 address is public. Local-use NAT64 (RFC 8215) embeds it where the operator's prefix
+ * length says, which we cannot know, so it is refused outright (`null`).
+ */
+const EMBEDDINGS: readonly Embedding[] = [
+  { cidr: ipaddr.parseCIDR("64:ff9b::/96"), label: "a NAT64 address", ipv4: (p) => [v4(p[6], p[7])] },
+  { cidr: ipaddr.parseCIDR("64:ff9b:1::/48"), label: "a local-use NAT64 address", ipv4: () => null },
+  {
+    cidr: ipaddr.parseCIDR("::ffff:0:0:0/96"),
+    label: "an IPv4-translated address",
+    ipv4: (p) => [v4(p[6], p[7])],
+  },
+  { cidr: ipaddr.parseCIDR("2002::/16"), label: "a 6to4 address", ipv4: (p) => [v4(p[1], p[2])] },
+  {
+    // Teredo: the server's address, and the client's stored inverted in the last 32 bits.
+    cidr: ipaddr.parseCIDR("2001::/32"),
+    label: "a Teredo address",
+    ipv4: (p) => [v4(p[2], p[3]), v4(~p[6] & 0xffff, ~p[7] & 0xffff)],
+  },
+];
+
+/** Why `address` is in one of `list`'s ranges (directly or as an embedded IPv4 address), or null. */
+function rangeReason(address: IpAddress, shown: string, list: readonly BlockedRange[]): string | null {
+  const direct = list.find((range) => inCidr(address, range.cidr));
+  if (direct) return `${shown} is ${direct.label}`;
+  if (address.kind() !== "ipv6") return null;
+  const embedding = EMBEDDINGS.find((e) => inCidr(address, e.cidr));
+  if (!embedding) return null;
+  const embedded = embedding.ipv4((address as ipaddr.IPv6).parts);
+  if (!embedded) return `${shown} is ${embedding.label}`;
+  for (const inner of embedded) {
+    const hit = list.find((range) => inCidr(inner, range.cidr));
+    if (hit) return `${shown} is ${embedding.label} for ${inner.toString()}, ${hit.label}`;
+  }
+  return null;
+}
 
 class SsrfBlockedError extends Error {
   readonly code = SSRF_BLOCKED;
@@ -156,12 +208,23 @@ export function isAddressBlocked(ip: string): string | null {
   const shown = stripBrackets(ip.trim());
   const address = parseAddress(shown);
   if (!address) return `${shown} is not an IP address`;
-  const hit = BLOCKED_RANGES.find((range) => inCidr(address, range.cidr));
-  return hit ? `${shown} is ${hit.label}` : null;
+  return rangeReason(address, shown, BLOCKED_RANGES);
 }
 
-/** The reason a connection from `hostname` to `address` is refused, or null when it may proceed. */
+/** Why an address may never be contacted, allowlisted or not (metadata, link-local), or null. */
+function neverReason(ip: string): string | null {
+  const shown = stripBrackets(ip.trim());
+  const address = parseAddress(shown);
+  return address ? rangeReason(address, shown, NEVER_RANGES) : null;
+}
+
+/**
+ * The reason a connection from `hostname` to `address` is refused, or null when it may proceed. An
+ * allowlisted host or range may reach loopback and private addresses, never metadata or link-local ones.
+ */
 export function checkAddress(hostname: string, address: string, allowlist: Allowlist): string | null {
+  const never = neverReason(address);
+  if (never) return never;
   if (isHostnameAllowed(hostname, allowlist) || isAddressAllowed(address, allowlist)) return null;
   return isAddressBlocked(address);
 }

@@ -1,4 +1,11 @@
+import "server-only";
 import { Webhook } from "standardwebhooks";
+import { request } from "undici";
+import { type Env, env } from "@/lib/env";
+import { webhookDispatcher } from "@/server/deliveries/http";
+
+const LIST_TIMEOUT_MS = 2_000;
+const LIST_LIMIT_BYTES = 2 * 1024 * 1024;
 
 export type ReceivedWebhook = {
   seq: number;
@@ -18,14 +25,42 @@ function demoReceiverListUrl(webhookUrl: string): string {
   return new URL("/received", webhookUrl).toString();
 }
 
+/**
+ * The demo receiver page exists only where the demo does: in development, or a production build that
+ * seeds demo data on purpose (SEED_DEMO_DATA=1, the e2e server). Elsewhere it is a 404.
+ */
+export function demoReceiverEnabled(config: Pick<Env, "NODE_ENV" | "SEED_DEMO_DATA"> = env()): boolean {
+  return config.NODE_ENV !== "production" || config.SEED_DEMO_DATA;
+}
+
+/**
+ * What the demo receiver got, or null when it cannot be read. The request goes where a webhook to the
+ * integration would, so it takes the same road: the SSRF-guarded dispatcher (WEBHOOK_ALLOWED_HOSTS),
+ * no redirects followed (a 3xx is "not running"), a timeout and a size cap.
+ */
 export async function fetchReceived(webhookUrl: string): Promise<ReceivedWebhook[] | null> {
   try {
-    const res = await fetch(demoReceiverListUrl(webhookUrl), {
-      cache: "no-store",
-      signal: AbortSignal.timeout(2000),
+    const res = await request(demoReceiverListUrl(webhookUrl), {
+      method: "GET",
+      dispatcher: webhookDispatcher(),
+      signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
     });
-    if (!res.ok) return null;
-    return ((await res.json()) as { data: ReceivedWebhook[] }).data;
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      return null;
+    }
+    let size = 0;
+    const chunks: Buffer[] = [];
+    for await (const chunk of res.body) {
+      size += chunk.length;
+      if (size > LIST_LIMIT_BYTES) {
+        res.body.destroy();
+        return null;
+      }
+      chunks.push(chunk);
+    }
+    const data = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { data?: unknown }).data;
+    return Array.isArray(data) ? (data as ReceivedWebhook[]) : null;
   } catch {
     return null;
   }

@@ -9,7 +9,7 @@ const PAGES: { path: string; role: DemoRole; landsOn?: string }[] = [
   { path: "/work-items", role: "technician" },
   { path: "/work-items/new", role: "technician" },
   { path: "/work-items/1", role: "technician" },
-  { path: "/demo-receiver", role: "technician" },
+  { path: "/demo-receiver", role: "admin" },
   { path: "/syncs/1", role: "technician" },
   { path: "/syncs", role: "manager" },
   { path: "/syncs/objects", role: "manager", landsOn: "/syncs" },

@@ -11,7 +11,7 @@ import {
 import { setDbHandle } from "@/db/client";
 import { accounts, rateLimits, sessions, users } from "@/db/schema";
 import { createOrUpdateAdmin } from "@/server/auth/first-admin";
-import type { ActionResult, SessionUser } from "@/server/auth/guard";
+import { type ActionResult, type SessionUser, sessionToUser } from "@/server/auth/guard";
 import { DEMO_PASSWORD, type SeededUser, seedDemoUsers } from "@/server/auth/seed-users";
 import { type Auth, createAuth } from "@/server/auth/server";
 import { countSessions, deactivateUser, getUserById, setUserRole } from "@/server/auth/users";
@@ -140,7 +140,7 @@ describe.each(DRIVERS)("sign-in and roles on %s", (driver) => {
       expect(await countSessions(t.db, demo.manager.id)).toBe(0);
     });
 
-    it(`rate-limits sign-in per IP after ${RATE_LIMIT} attempts a minute`, async () => {
+    it(`locks one client out of one account after ${RATE_LIMIT} failed attempts`, async () => {
       for (let i = 0; i < RATE_LIMIT; i++) {
         expect((await httpSignIn("tech@fixed.test", "wrong-password")).status).toBe(401);
       }
@@ -149,9 +149,87 @@ describe.each(DRIVERS)("sign-in and roles on %s", (driver) => {
       expect(Number(limited.headers.get("x-retry-after"))).toBeGreaterThan(0);
       expect(await countSessions(t.db, demo.tech.id)).toBe(0);
 
-      // Counted in the database (shared by every app instance), per IP.
+      // Counted in the database (shared by every app instance); the owner elsewhere is not locked out.
       expect((await t.db.select().from(rateLimits)).length).toBeGreaterThan(0);
       expect((await httpSignIn("tech@fixed.test", DEMO_PASSWORD, "192.0.2.44")).status).toBe(200);
+    });
+
+    it("does not let one client's failures on other accounts lock out a right password from the same client", async () => {
+      for (let i = 0; i < RATE_LIMIT; i++) {
+        expect((await httpSignIn("tech@fixed.test", "wrong-password")).status).toBe(401);
+        expect((await httpSignIn("theo@fixed.test", "wrong-password")).status).toBe(401);
+      }
+      expect((await httpSignIn("admin@fixed.test", DEMO_PASSWORD)).status).toBe(200);
+    });
+
+    it("forgets a client's failures on an account once it signs in", async () => {
+      for (let i = 0; i < RATE_LIMIT - 1; i++) {
+        expect((await httpSignIn("tech@fixed.test", "wrong-password")).status).toBe(401);
+      }
+      expect((await httpSignIn("tech@fixed.test", DEMO_PASSWORD)).status).toBe(200);
+      for (let i = 0; i < RATE_LIMIT; i++) {
+        expect((await httpSignIn("tech@fixed.test", "wrong-password")).status).toBe(401);
+      }
+    });
+
+    it("counts concurrent attempts before checking the password, so a burst gets no extra guesses", async () => {
+      const statuses = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          httpSignIn("tech@fixed.test", "wrong-password").then((r) => r.status),
+        ),
+      );
+      expect(statuses.filter((s) => s === 401)).toHaveLength(RATE_LIMIT);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(8 - RATE_LIMIT);
+    });
+
+    it("caps guesses on one account from rotating X-Forwarded-For addresses, then takes one attempt per slot", async () => {
+      const cap = RATE_LIMIT * 4;
+      const statuses: number[] = [];
+      for (let i = 0; i < cap + 3; i++) {
+        statuses.push((await httpSignIn("admin@fixed.test", "wrong-password", `198.18.0.${i + 1}`)).status);
+      }
+      // cap failures, one more in the first slot, then refused until the slot passes.
+      expect(statuses.slice(0, cap + 1)).toEqual(Array(cap + 1).fill(401));
+      expect(statuses.slice(cap + 1)).toEqual([429, 429]);
+      const owner = await httpSignIn("admin@fixed.test", DEMO_PASSWORD, "192.0.2.200");
+      expect(owner.status).toBe(429);
+      expect(Number(owner.headers.get("x-retry-after"))).toBeLessThanOrEqual(30);
+      // Other accounts are untouched.
+      expect((await httpSignIn("tech@fixed.test", DEMO_PASSWORD, "198.18.1.1")).status).toBe(200);
+    });
+
+    it("without trusted proxies believes only a single-valued X-Forwarded-For", async () => {
+      // Two hops and no TRUSTED_PROXIES: the client is unknown, whatever the spoofed first hop says.
+      for (let i = 0; i < RATE_LIMIT; i++) {
+        expect(
+          (await httpSignIn("tech@fixed.test", "wrong-password", `6.6.6.${i}, 203.0.113.9`)).status,
+        ).toBe(401);
+      }
+      expect((await httpSignIn("tech@fixed.test", "wrong-password", "7.7.7.7, 203.0.113.9")).status).toBe(
+        429,
+      );
+    });
+
+    it("reads the client through TRUSTED_PROXIES: the nearest hop that is not a proxy", async () => {
+      const proxied = createAuth(t.db, {
+        secret: "s".repeat(32),
+        baseURL: BASE_URL,
+        signInRateLimit: RATE_LIMIT,
+        trustedProxies: ["10.0.0.0/8"],
+      });
+      const signIn = (password: string, xff: string) =>
+        proxied.handler(
+          new Request(`${BASE_URL}/api/auth/sign-in/email`, {
+            method: "POST",
+            headers: { "content-type": "application/json", origin: BASE_URL, "x-forwarded-for": xff },
+            body: JSON.stringify({ email: "tech@fixed.test", password }),
+          }),
+        );
+      for (let i = 0; i < RATE_LIMIT; i++) {
+        expect((await signIn("wrong-password", `6.6.6.${i}, 203.0.113.9, 10.0.0.2`)).status).toBe(401);
+      }
+      expect((await signIn(DEMO_PASSWORD, "8.8.8.8, 203.0.113.9, 10.1.2.3")).status).toBe(429);
+      expect((await signIn(DEMO_PASSWORD, "6.6.6.0, 203.0.113.10, 10.0.0.2")).status).toBe(200);
     });
 
     it("has no public sign-up and no admin endpoints over HTTP", async () => {
@@ -175,6 +253,69 @@ describe.each(DRIVERS)("sign-in and roles on %s", (driver) => {
       expect((await post("/admin/set-role", { userId: demo.tech.id, role: "admin" })).status).toBe(404);
       expect(await t.db.select().from(users)).toHaveLength(4);
       expect((await getUserById(t.db, demo.tech.id))?.role).toBe("technician");
+    });
+  });
+
+  describe("sessions and profiles", () => {
+    function post(path: string, body: unknown, cookie: string) {
+      return auth.handler(
+        new Request(`${BASE_URL}/api/auth${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: BASE_URL, cookie },
+          body: JSON.stringify(body),
+        }),
+      );
+    }
+
+    it.each([
+      ["another user's name", { name: "Ada Admin" }],
+      ["an empty name", { name: "" }],
+      ["a 1 MB name", { name: "x".repeat(1024 * 1024) }],
+    ])(
+      "refuses a self-service rename to %s (the name is the actor on change events)",
+      async (_label, body) => {
+        const cookie = await sessionCookie("tech@fixed.test", DEMO_PASSWORD);
+        const before = await snapshot();
+        expect((await post("/update-user", body, cookie)).status).toBe(404);
+        expect((await post("/change-email", { newEmail: "admin2@fixed.test" }, cookie)).status).toBe(404);
+        expect((await post("/delete-user", {}, cookie)).status).toBe(404);
+        expect(await snapshot()).toEqual(before);
+        expect((await getUserById(t.db, demo.tech.id))?.name).toBe("Tess Technician");
+      },
+    );
+
+    it("ends an admin's other sessions when they reset their own password, keeping the one they used", async () => {
+      const here = await sessionCookie("admin@fixed.test", DEMO_PASSWORD);
+      const elsewhere = await sessionCookie("admin@fixed.test", DEMO_PASSWORD);
+      const current = await auth.api.getSession({ headers: new Headers({ cookie: here }) });
+      expect(await countSessions(t.db, demo.admin.id)).toBe(2);
+
+      const result = await asUser({ ...asSession(demo.admin), sessionId: current?.session.id }, () =>
+        resetPasswordAction(form({ userId: demo.admin.id, password: "admins-new-pass" })),
+      );
+      expect(result).toMatchObject({
+        ok: true,
+        message: expect.stringMatching(/other sessions were signed out/),
+      });
+      expect(await countSessions(t.db, demo.admin.id)).toBe(1);
+      expect(await auth.api.getSession({ headers: new Headers({ cookie: here }) })).not.toBeNull();
+      expect(await auth.api.getSession({ headers: new Headers({ cookie: elsewhere }) })).toBeNull();
+    });
+
+    it("never slides a session past its absolute lifetime from sign-in", async () => {
+      const cookie = await sessionCookie("tech@fixed.test", DEMO_PASSWORD);
+      const day = 24 * 3_600_000;
+      // Signed in 29 days ago and due for its daily refresh: the refresh may add a day, not a week.
+      const createdAt = new Date(Date.now() - 29 * day);
+      await t.db.update(sessions).set({ createdAt, expiresAt: new Date(Date.now() + 3_600_000) });
+      expect(await auth.api.getSession({ headers: new Headers({ cookie }) })).not.toBeNull();
+      const [row] = await t.db.select().from(sessions);
+      expect(row.expiresAt.getTime()).toBe(createdAt.getTime() + 30 * day);
+
+      // 31 days after sign-in, with an expiry some earlier refresh pushed ahead: signed out.
+      await t.db.update(sessions).set({ createdAt: new Date(Date.now() - 31 * day) });
+      const session = await auth.api.getSession({ headers: new Headers({ cookie }) });
+      expect(sessionToUser(session)).toBeNull();
     });
   });
 

@@ -50,6 +50,35 @@ describe("safe next path after sign-in", () => {
     expect(safeNextPath(value)).toBe("/");
   });
 
+  it.each([
+    ["a dot segment before the double slash", "/.//evil.com"],
+    ["a parent segment before the double slash", "/a/..//evil.com"],
+    ["an encoded dot segment", "/%2e//evil.com"],
+    ["an encoded parent segment", "/x/%2e%2e//evil.com"],
+    ["a backslash after a dot segment", "/./\\evil.com"],
+    ["a backslash", "/\\evil.com"],
+    ["encoded slashes", "/%2F%2Fevil.com"],
+    ["an encoded slash after a parent segment", "/a/%2e%2e/%2fevil.com"],
+    ["an encoded backslash", "/%5Cevil.com"],
+    ["an encoded backslash after a dot segment", "/./%5Cevil.com"],
+    ["a tab between the slashes", "/\t/evil.com"],
+    ["a newline between the slashes", "/\n/evil.com"],
+    ["an encoded tab between the slashes", "/%09/evil.com"],
+    ["an encoded newline", "/%0a/evil.com"],
+    ["an encoded path to the sign-in page", "/sign%2Din"],
+    ["a broken percent escape", "/%E0%A4%A"],
+  ])("never returns a path that leaves the origin once normalised: %s", (_label, value) => {
+    const next = safeNextPath(value);
+    expect(next).toBe("/");
+    // What the redirect and window.location.assign do with it: stay on our origin.
+    expect(new URL(next, "https://shop.example").origin).toBe("https://shop.example");
+  });
+
+  it("keeps encoded characters that stay inside a path", () => {
+    expect(safeNextPath("/work-items?q=a%2Fb")).toBe("/work-items?q=a%2Fb");
+    expect(safeNextPath("/work-items/%2e%2e/syncs")).toBe("/syncs");
+  });
+
   it("normalises dot segments without leaving the origin", () => {
     expect(safeNextPath("/a/../../admin/users")).toBe("/admin/users");
   });

@@ -27,6 +27,8 @@ describe("configuration", () => {
     ["WEBHOOK_TIMEOUT_MS", "fast"],
     ["SYNC_RETENTION_DAYS", "-1"],
     ["SIGN_IN_RATE_LIMIT", "lots"],
+    ["TRUSTED_PROXIES", "my-proxy"],
+    ["TRUSTED_PROXIES", "10.0.0.0/8,10.0.0.0/33"],
     ["APP_URL", "localhost:3000"],
     ["DEMO_RECEIVER_URL", "not a url"],
     ["INNGEST_BASE_URL", "engine:8288"],

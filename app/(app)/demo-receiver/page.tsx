@@ -1,6 +1,7 @@
 import { formatDistanceToNow } from "date-fns";
 import { Inbox, ShieldAlert, ShieldCheck } from "lucide-react";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { AutoRefresh } from "@/components/demo-receiver/auto-refresh";
 import { Badge } from "@/components/ui/badge";
@@ -9,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
 import { signingSecrets } from "@/server/deliveries/sign";
-import { checkSignatures, fetchReceived } from "@/server/demo/demo-receiver";
+import { checkSignatures, demoReceiverEnabled, fetchReceived } from "@/server/demo/demo-receiver";
 import { getIntegrationByName } from "@/server/integrations/integrations";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +18,9 @@ export const dynamic = "force-dynamic";
 const DEMO_INTEGRATION_NAME = "demo-receiver";
 
 export default async function DemoReceiverPage() {
-  await requireUser("technician");
+  if (!demoReceiverEnabled()) notFound();
+  // Admins only: it shows whole webhook bodies (customer details) and reaches the integration's host.
+  await requireUser("admin");
   const integration = await getIntegrationByName(getDb(), DEMO_INTEGRATION_NAME);
   const received = integration ? await fetchReceived(integration.url) : null;
   const checked = received && integration ? checkSignatures(received, signingSecrets(integration)) : [];

@@ -52,6 +52,62 @@ describe("isAddressBlocked", () => {
   );
 });
 
+describe("IPv6 addresses that embed an IPv4 address", () => {
+  it.each([
+    ["64:ff9b::7f00:1", "64:ff9b::7f00:1 is a NAT64 address for 127.0.0.1, a loopback address"],
+    ["64:ff9b::10.0.0.1", "64:ff9b::10.0.0.1 is a NAT64 address for 10.0.0.1, a private address"],
+    [
+      "64:ff9b::a9fe:a9fe",
+      "64:ff9b::a9fe:a9fe is a NAT64 address for 169.254.169.254, a cloud metadata address",
+    ],
+    ["64:ff9b:1::808:808", "64:ff9b:1::808:808 is a local-use NAT64 address"],
+    ["64:ff9b:1:ab::7f00:1", "64:ff9b:1:ab::7f00:1 is a local-use NAT64 address"],
+    ["2002:7f00:1::", "2002:7f00:1:: is a 6to4 address for 127.0.0.1, a loopback address"],
+    [
+      "2002:a9fe:a9fe::1",
+      "2002:a9fe:a9fe::1 is a 6to4 address for 169.254.169.254, a cloud metadata address",
+    ],
+    ["2002:c0a8:101::", "2002:c0a8:101:: is a 6to4 address for 192.168.1.1, a private address"],
+    // Teredo: server 8.8.8.8, client 127.0.0.1 stored inverted (~7f00:0001 = 80ff:fffe).
+    [
+      "2001:0:808:808::80ff:fffe",
+      "2001:0:808:808::80ff:fffe is a Teredo address for 127.0.0.1, a loopback address",
+    ],
+    [
+      "2001:0:a00:1::f7f7:f7f7",
+      "2001:0:a00:1::f7f7:f7f7 is a Teredo address for 10.0.0.1, a private address",
+    ],
+    ["::ffff:0:7f00:1", "::ffff:0:7f00:1 is an IPv4-translated address for 127.0.0.1, a loopback address"],
+    [
+      "::ffff:0:a9fe:a9fe",
+      "::ffff:0:a9fe:a9fe is an IPv4-translated address for 169.254.169.254, a cloud metadata address",
+    ],
+  ])("blocks %s", (ip, reason) => {
+    expect(isAddressBlocked(ip)).toBe(reason);
+  });
+
+  it.each([
+    "64:ff9b::808:808", // NAT64 for 8.8.8.8
+    "2002:808:808::1", // 6to4 for 8.8.8.8
+    "2001:0:808:808::f7f7:f7f7", // Teredo, server and client 8.8.8.8
+    "::ffff:0:808:808", // SIIT for 8.8.8.8
+  ])("lets %s through when the IPv4 address inside is public", (ip) => {
+    expect(isAddressBlocked(ip)).toBeNull();
+  });
+
+  it.each([
+    "http://[64:ff9b::127.0.0.1]/hook",
+    "http://[64:ff9b:1::a00:1]/hook",
+    "http://[2002:7f00:1::]/hook",
+    "http://[2001:0:808:808::80ff:fffe]/hook",
+    "http://[::ffff:0:7f00:1]/hook",
+  ])("refuses %s in the form", (url) => {
+    const result = validateWebhookUrl(url);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? "" : result.message).toMatch(/NAT64|6to4|Teredo|IPv4-translated/);
+  });
+});
+
 describe("parseAllowlist", () => {
   it("reads hostnames, suffixes, IPs and CIDRs", () => {
     const entries = parseAllowlist(" n8n.lan , *.Shop.Internal,10.0.0.0/8, 127.0.0.1,[::1], fd00::/8 ,");
@@ -100,6 +156,40 @@ describe("checkAddress", () => {
     expect(checkAddress("whatever.example", "10.1.2.3", allowlist)).toBeNull();
     expect(checkAddress("whatever.example", "10.2.0.1", allowlist)).toBe("10.2.0.1 is a private address");
     expect(checkAddress("::ffff:127.0.0.1", "::ffff:127.0.0.1", allowlist)).toBeNull();
+  });
+});
+
+describe("what an allowlist can never open", () => {
+  const allowlist = parseAllowlist("hooks.lan,*.shop.internal,0.0.0.0/0,::/0,127.0.0.1");
+
+  it("keeps loopback and private addresses reachable for an allowlisted host", () => {
+    expect(checkAddress("hooks.lan", "127.0.0.1", allowlist)).toBeNull();
+    expect(checkAddress("hooks.lan", "192.168.1.5", allowlist)).toBeNull();
+    expect(checkAddress("flows.shop.internal", "10.9.9.9", allowlist)).toBeNull();
+  });
+
+  it.each([
+    ["169.254.169.254", "169.254.169.254 is a cloud metadata address"],
+    ["169.254.10.1", "169.254.10.1 is a link-local address"],
+    ["100.100.100.200", "100.100.100.200 is a cloud metadata address"],
+    ["fe80::1", "fe80::1 is a link-local address"],
+    ["fd00:ec2::254", "fd00:ec2::254 is a cloud metadata address"],
+    ["::ffff:169.254.169.254", "::ffff:169.254.169.254 is a cloud metadata address"],
+    [
+      "64:ff9b::a9fe:a9fe",
+      "64:ff9b::a9fe:a9fe is a NAT64 address for 169.254.169.254, a cloud metadata address",
+    ],
+    ["2002:a9fe:1::", "2002:a9fe:1:: is a 6to4 address for 169.254.0.1, a link-local address"],
+    ["64:ff9b:1::a9fe:a9fe", "64:ff9b:1::a9fe:a9fe is a local-use NAT64 address"],
+  ])("refuses %s for an allowlisted host, name or range", (address, reason) => {
+    expect(checkAddress("hooks.lan", address, allowlist)).toBe(reason);
+    expect(checkAddress("flows.shop.internal", address, allowlist)).toBe(reason);
+    expect(checkAddress(address, address, allowlist)).toBe(reason);
+  });
+
+  it("refuses a metadata URL in the form even with a catch-all allowlist", () => {
+    const result = validateWebhookUrl("http://169.254.169.254/latest/meta-data", { allowlist });
+    expect(result.ok).toBe(false);
   });
 });
 

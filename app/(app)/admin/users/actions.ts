@@ -69,15 +69,20 @@ export const resetPasswordAction = defineAction(
   { role: "admin", schema: z.object({ userId, password }), name: "users.reset-password" },
   async (input, admin) => {
     const self = input.userId === admin.id;
-    // Another user's sessions end, so the old password's holder is signed out; your own stay.
-    const result = await setUserPassword(getDb(), input.userId, input.password, { revokeSessions: !self });
+    // Every session that knew the old password ends; an admin changing their own keeps this one.
+    const result = await setUserPassword(getDb(), input.userId, input.password, {
+      revokeSessions: true,
+      keepSessionId: self ? admin.sessionId : undefined,
+    });
     if (!result.ok) return { ok: false, message: NOT_FOUND };
     logger.info({ userId: input.userId, by: admin.id }, "User password reset");
     revalidatePath(USERS_PATH);
     return {
       ok: true,
       data: null,
-      message: self ? "Your password was changed." : "Password reset. The user was signed out everywhere.",
+      message: self
+        ? "Your password was changed. Your other sessions were signed out."
+        : "Password reset. The user was signed out everywhere.",
     };
   },
 );
