@@ -27,7 +27,8 @@ afterAll(() => {
   for (const file of probes) rmSync(path.join(ROOT, file), { force: true });
 });
 
-describe("the dependency rule (npm run lint)", () => {
+// Each case spawns dependency-cruiser over the tree: seconds on a loaded 2-core machine, not a unit-test 5 s.
+describe("the dependency rule (npm run lint)", { timeout: 60_000 }, () => {
   it("holds on the tree as it is", () => {
     const direct = cruise(".dependency-cruiser.cjs", [
       "app",
