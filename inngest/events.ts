@@ -49,3 +49,8 @@ export const outboxFlushRequested = eventType("webhooks/outbox.flush_requested",
 export const recoveryRequested = eventType("webhooks/recovery.requested", {
   schema: z.object({ reason: z.string().optional() }),
 });
+
+/** Asks the retention function to prune now (it also runs nightly). */
+export const retentionRequested = eventType("webhooks/retention.requested", {
+  schema: z.object({ reason: z.string().optional() }),
+});

@@ -4,7 +4,7 @@ import { logger } from "@/lib/logger";
 import { recoverLost } from "@/server/deliveries/recovery";
 import { pruneSyncedSyncs } from "@/server/deliveries/retention";
 import { inngest } from "../client";
-import { recoveryRequested } from "../events";
+import { recoveryRequested, retentionRequested } from "../events";
 
 /** The safety net under the retries (server/deliveries/recovery.ts): every 5 minutes, or on request. */
 export const recoverStuckSyncs = inngest.createFunction(
@@ -22,12 +22,23 @@ export const recoverStuckSyncs = inngest.createFunction(
   },
 );
 
+/**
+ * Nightly (or on request): synced update syncs past the retention go; synced creation syncs stay as the
+ * creation ledger with their payload and attempts purged (server/deliveries/retention.ts).
+ */
 export const pruneOldSyncs = inngest.createFunction(
-  { id: "prune-old-syncs", triggers: [{ cron: "TZ=UTC 17 3 * * *" }], concurrency: { limit: 1 } },
+  {
+    id: "prune-old-syncs",
+    triggers: [{ cron: "TZ=UTC 17 3 * * *" }, retentionRequested],
+    concurrency: { limit: 1 },
+  },
   async ({ step }) => {
     const days = env().SYNC_RETENTION_DAYS;
-    const deleted = await step.run("delete-synced", () => pruneSyncedSyncs(getDb(), days));
-    logger.info({ deleted, days }, `Deleted ${deleted} synced sync(s) older than ${days} days`);
-    return { deleted };
+    const { deleted, ledgered } = await step.run("prune-synced", () => pruneSyncedSyncs(getDb(), days));
+    logger.info(
+      { deleted, ledgered, days },
+      `Deleted ${deleted} synced update sync(s) and purged ${ledgered} creation sync(s) to the ledger, older than ${days} days`,
+    );
+    return { deleted, ledgered };
   },
 );

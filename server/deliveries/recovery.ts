@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Db, getDb, rowsOf } from "@/db/client";
 import { changeEvents, integrationSyncs, integrations } from "@/db/schema";
 import { inngest } from "@/inngest/client";
@@ -56,12 +56,21 @@ export async function recoverLost(
   return { fannedOut: unfanned.length, stuck: stuck.length, requests };
 }
 
-/** Puts a settled sync back to pending for a manual resend; its webhook-id stays the same. */
+/**
+ * Puts a settled sync back to pending for a manual resend; its webhook-id stays the same. A creation
+ * sync that retention kept as the ledger has no payload left to send and stays as it is.
+ */
 async function reopenSync(db: Db, syncId: number): Promise<boolean> {
   const rows = await db
     .update(integrationSyncs)
     .set({ status: "pending", completedAt: null, updatedAt: sql`now()` })
-    .where(and(eq(integrationSyncs.id, syncId), inArray(integrationSyncs.status, ["failed", "synced"])))
+    .where(
+      and(
+        eq(integrationSyncs.id, syncId),
+        inArray(integrationSyncs.status, ["failed", "synced"]),
+        isNull(integrationSyncs.prunedAt),
+      ),
+    )
     .returning({ id: integrationSyncs.id });
   return rows.length > 0;
 }
@@ -164,7 +173,18 @@ export async function resendSync(
   db: Db = getDb(),
 ): Promise<OperationResult<{ syncId: number }>> {
   const reopened = await reopenSync(db, syncId);
-  if (!reopened) return { ok: false, message: "Only a synced or failed sync can be resent" };
+  if (!reopened) {
+    const [row] = await db
+      .select({ prunedAt: integrationSyncs.prunedAt })
+      .from(integrationSyncs)
+      .where(eq(integrationSyncs.id, syncId));
+    return {
+      ok: false,
+      message: row?.prunedAt
+        ? "This creation was delivered and its payload has since been removed by retention; it is not sent again"
+        : "Only a synced or failed sync can be resent",
+    };
+  }
   await requestDeliveries([syncId], "manual", (id) => `sync-${id}-resend-${Date.now()}`);
   return { ok: true, data: { syncId } };
 }
