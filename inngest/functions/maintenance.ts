@@ -30,6 +30,8 @@ export const pruneOldSyncs = inngest.createFunction(
   {
     id: "prune-old-syncs",
     triggers: [{ cron: "TZ=UTC 17 3 * * *" }, retentionRequested],
+    // The prune is idempotent: retries that outlast an app restart or a database blip (the default 4 did not).
+    retries: 10,
     concurrency: { limit: 1 },
   },
   async ({ step }) => {
