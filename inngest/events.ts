@@ -49,3 +49,20 @@ export const outboxFlushRequested = eventType("webhooks/outbox.flush_requested",
 export const recoveryRequested = eventType("webhooks/recovery.requested", {
   schema: z.object({ reason: z.string().optional() }),
 });
+
+/** Asks the retention function to prune now (it also runs nightly). */
+export const retentionRequested = eventType("webhooks/retention.requested", {
+  schema: z.object({ reason: z.string().optional() }),
+});
+
+/**
+ * A manager's "recover failed" for one integration: its failed syncs created in [since, until] are
+ * reopened and sent again one at a time, in change-event order (server/deliveries/recovery.ts).
+ */
+export const failedRecoveryRequested = eventType("webhooks/failed-recovery.requested", {
+  schema: z.object({
+    integrationId: z.number().int().positive(),
+    since: z.string().datetime({ offset: true }),
+    until: z.string().datetime({ offset: true }),
+  }),
+});

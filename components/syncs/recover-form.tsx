@@ -1,8 +1,7 @@
 "use client";
 
-import { format, subHours } from "date-fns";
 import { LifeBuoy } from "lucide-react";
-import { useActionState, useEffect, useId } from "react";
+import { useActionState, useEffect, useId, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -10,34 +9,113 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import type { ActionResult } from "@/server/auth/guard";
+import type { RecoveryPreview } from "@/server/deliveries/recovery";
+import { defaultSinceInput, describeRecovery, localInputToInstant } from "./recover-time";
 
-type Result = ActionResult<{ requested: number }> | null;
+type RecoverInput = { integrationId: string; since: string; until?: string };
+type RecoverAction = (input: RecoverInput) => Promise<ActionResult<RecoveryPreview>>;
 
-/** Re-delivers every failed delivery of one integration since a chosen time (manager). */
+type State =
+  | { step: "edit"; result: ActionResult<RecoveryPreview> | null }
+  | { step: "confirm"; preview: RecoveryPreview };
+
+type Intent =
+  | { kind: "preview"; integrationId: string; sinceInput: string }
+  | { kind: "confirm" }
+  | { kind: "cancel" };
+
+const ALL = "all";
+
+/**
+ * Re-delivers the failed syncs of one integration (or all) since a chosen time (manager), in two steps:
+ * a preview that says what will be recovered (how many, of which integration, which range, in the
+ * browser's time zone), then the confirm. The typed values stay through either answer.
+ */
 export function RecoverForm({
-  action: recover,
+  preview,
+  recover,
   integrations,
+  offerAll = false,
 }: {
-  /** The recover server action (app/(app)/syncs/actions.ts), passed in by the page. */
-  action: (formData: FormData) => Promise<ActionResult<{ requested: number }>>;
+  /** The preview and recover server actions (app/(app)/syncs/actions.ts), passed in by the page. */
+  preview: RecoverAction;
+  recover: RecoverAction;
   integrations: { id: number; name: string }[];
+  /** Offer "All integrations" (the syncs page; an integration's own page recovers only that one). */
+  offerAll?: boolean;
 }) {
-  const [state, action, pending] = useActionState<Result, FormData>(
-    (_previous, formData) => recover(formData),
-    null,
+  const [state, dispatch, pending] = useActionState<State, Intent>(
+    async (previous, intent) => {
+      if (intent.kind === "cancel") return { step: "edit", result: null };
+      if (intent.kind === "confirm") {
+        if (previous.step !== "confirm") return previous;
+        const { integrationId, since, until } = previous.preview;
+        return {
+          step: "edit",
+          result: await recover({
+            integrationId: integrationId === null ? ALL : String(integrationId),
+            since,
+            until,
+          }),
+        };
+      }
+      const since = localInputToInstant(intent.sinceInput);
+      if (!since) {
+        return {
+          step: "edit",
+          result: {
+            ok: false,
+            message: "Please fix the highlighted fields.",
+            fieldErrors: { since: ["Choose a valid start time"] },
+          },
+        };
+      }
+      const result = await preview({ integrationId: intent.integrationId, since });
+      if (!result.ok) return { step: "edit", result };
+      if (result.data.count === 0)
+        return { step: "edit", result: { ...result, message: describeRecovery(result.data) } };
+      return { step: "confirm", preview: result.data };
+    },
+    { step: "edit", result: null },
   );
+  const [, startTransition] = useTransition();
+  const send = (intent: Intent) => startTransition(() => dispatch(intent));
   const id = useId();
+  const [integrationId, setIntegrationId] = useState(() =>
+    offerAll && integrations.length > 1 ? ALL : String(integrations[0]?.id ?? ""),
+  );
+  // Set after mount: the server would render its own zone's wall clock, not the browser's.
+  const [sinceInput, setSinceInput] = useState("");
+  useEffect(() => setSinceInput((typed) => typed || defaultSinceInput()), []);
+  const result = state.step === "edit" ? state.result : null;
   useEffect(() => {
-    if (state?.ok) toast.success(state.message ?? "Recovery requested");
-  }, [state]);
-  const defaultSince = format(subHours(new Date(), 24), "yyyy-MM-dd'T'HH:mm");
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+    if (result?.ok && result.data.count > 0 && result.message) toast.success(result.message);
+  }, [result]);
+  const errors = result && !result.ok ? result.fieldErrors : undefined;
+  const confirming = state.step === "confirm";
   return (
-    <form action={action} aria-label="Recover failed syncs" className="@container space-y-3">
+    <form
+      aria-label="Recover failed syncs"
+      className="@container space-y-3"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send(confirming ? { kind: "confirm" } : { kind: "preview", integrationId, sinceInput });
+      }}
+    >
       <div className="grid gap-3 @xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] @xl:items-start">
         <Field id={`${id}-integration`} label="Integration" errors={errors?.integrationId}>
           {(control) => (
-            <Select {...control} name="integrationId" defaultValue={integrations[0]?.id ?? ""} required>
+            <Select
+              {...control}
+              name="integrationId"
+              value={integrationId}
+              onChange={(event) => {
+                setIntegrationId(event.target.value);
+                if (confirming) send({ kind: "cancel" });
+              }}
+              required
+            >
+              {offerAll && integrations.length > 1 ? <option value={ALL}>All integrations</option> : null}
               {integrations.map((i) => (
                 <option key={i.id} value={i.id}>
                   {i.name}
@@ -46,32 +124,55 @@ export function RecoverForm({
             </Select>
           )}
         </Field>
-        <Field id={`${id}-since`} label="Failed since" errors={errors?.since}>
+        <Field id={`${id}-since`} label="Failed since" hint="In your time zone" errors={errors?.since}>
           {(control) => (
             <Input
               {...control}
               name="since"
               type="datetime-local"
-              defaultValue={defaultSince}
-              suppressHydrationWarning
+              value={sinceInput}
+              onChange={(event) => {
+                setSinceInput(event.target.value);
+                if (confirming) send({ kind: "cancel" });
+              }}
               required
             />
           )}
         </Field>
-        <Button
-          type="submit"
-          variant="accent"
-          disabled={pending || integrations.length === 0}
-          className="@xl:mt-6"
-        >
-          <LifeBuoy aria-hidden />
-          {pending ? "Recovering…" : "Recover failed"}
-        </Button>
+        {confirming ? null : (
+          <Button
+            type="submit"
+            variant="accent"
+            disabled={pending || integrations.length === 0}
+            className="@xl:mt-6"
+          >
+            <LifeBuoy aria-hidden />
+            {pending ? "Counting…" : "Preview recovery"}
+          </Button>
+        )}
       </div>
-      <div aria-live="polite">
-        {state ? (
-          <Alert variant={state.ok ? (state.data.requested ? "success" : "info") : "error"}>
-            {state.message}
+      <div aria-live="polite" className="space-y-3">
+        {state.step === "confirm" ? (
+          <Alert variant="warning" title={describeRecovery(state.preview)}>
+            <p>They are sent again one at a time, in the order the changes were made, each once.</p>
+            <div className="mt-3 flex flex-wrap gap-2">
+              <Button type="submit" variant="accent" disabled={pending}>
+                <LifeBuoy aria-hidden />
+                {pending ? "Recovering…" : "Confirm recovery"}
+              </Button>
+              <Button
+                type="button"
+                variant="secondary"
+                disabled={pending}
+                onClick={() => send({ kind: "cancel" })}
+              >
+                Cancel
+              </Button>
+            </div>
+          </Alert>
+        ) : result ? (
+          <Alert variant={result.ok ? (result.data.count ? "success" : "info") : "error"}>
+            {result.message}
           </Alert>
         ) : null}
       </div>

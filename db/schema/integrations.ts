@@ -61,7 +61,7 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 /**
  * One row per delivery of one change event to one integration. There is deliberately NO unique
  * constraint over (integration, object, event type): every update adds a row. Only creation
- * syncs are unique, through a partial index.
+ * syncs are unique, through a partial index; retention keeps them (see `prunedAt`).
  */
 export const integrationSyncs = pgTable(
   "integration_syncs",
@@ -97,6 +97,11 @@ export const integrationSyncs = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }),
+    /**
+     * Set when retention purged a synced creation sync's payload and attempts: the row stays as the
+     * ledger that creation was delivered (the partial unique index needs it forever); it is never resent.
+     */
+    prunedAt: timestamp("pruned_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("integration_syncs_creation_once_idx")

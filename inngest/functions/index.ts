@@ -1,6 +1,6 @@
 import { deliverWebhookFunction } from "./deliver-webhook";
 import { fanOutChangeEvent } from "./fan-out";
-import { pruneOldSyncs, recoverStuckSyncs } from "./maintenance";
+import { pruneOldSyncs, recoverFailedSyncs, recoverStuckSyncs } from "./maintenance";
 import { redispatchOutbox } from "./outbox";
 
 export const functions = [
@@ -9,4 +9,5 @@ export const functions = [
   redispatchOutbox,
   recoverStuckSyncs,
   pruneOldSyncs,
+  recoverFailedSyncs,
 ];

@@ -1,14 +1,16 @@
 import "server-only";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { NonRetriableError, RetryAfterError } from "inngest";
 import { type Db, getDb, rowsOf } from "@/db/client";
 import { changeEvents, integrationSyncs, integrations } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { deliveryRequested } from "@/inngest/events";
+import { deliveryRequested, failedRecoveryRequested } from "@/inngest/events";
 import { logger } from "@/lib/logger";
 import type { OperationResult } from "@/lib/result";
 import { getIntegration } from "@/server/integrations/integrations";
+import { attemptDelivery, getDeliveryContext, markSyncFailed } from "./attempt";
 import { fanOut } from "./fan-out";
-import { awaitsFanOut, type DeliveryRequest } from "./ordering";
+import { awaitsFanOut, type DeliveryRequest, releaseRequests } from "./ordering";
 
 /**
  * The safety net under the retries, and the manager's recovery tools: change events whose fan-out gave
@@ -56,12 +58,21 @@ export async function recoverLost(
   return { fannedOut: unfanned.length, stuck: stuck.length, requests };
 }
 
-/** Puts a settled sync back to pending for a manual resend; its webhook-id stays the same. */
+/**
+ * Puts a settled sync back to pending for a manual resend; its webhook-id stays the same. A creation
+ * sync that retention kept as the ledger has no payload left to send and stays as it is.
+ */
 async function reopenSync(db: Db, syncId: number): Promise<boolean> {
   const rows = await db
     .update(integrationSyncs)
     .set({ status: "pending", completedAt: null, updatedAt: sql`now()` })
-    .where(and(eq(integrationSyncs.id, syncId), inArray(integrationSyncs.status, ["failed", "synced"])))
+    .where(
+      and(
+        eq(integrationSyncs.id, syncId),
+        inArray(integrationSyncs.status, ["failed", "synced"]),
+        isNull(integrationSyncs.prunedAt),
+      ),
+    )
     .returning({ id: integrationSyncs.id });
   return rows.length > 0;
 }
@@ -74,22 +85,6 @@ export async function listPendingSyncIds(db: Db, integrationId: number, limit = 
     .where(and(eq(integrationSyncs.integrationId, integrationId), eq(integrationSyncs.status, "pending")))
     .orderBy(asc(integrationSyncs.revision), asc(integrationSyncs.id))
     .limit(limit);
-  return rows.map((r) => r.id);
-}
-
-/** Failed syncs of an integration since a time, oldest first (what "recover" re-delivers). */
-async function listFailedSyncIdsSince(db: Db, integrationId: number, since: Date): Promise<number[]> {
-  const rows = await db
-    .select({ id: integrationSyncs.id })
-    .from(integrationSyncs)
-    .where(
-      and(
-        eq(integrationSyncs.integrationId, integrationId),
-        eq(integrationSyncs.status, "failed"),
-        sql`${integrationSyncs.createdAt} >= ${since.toISOString()}`,
-      ),
-    )
-    .orderBy(asc(integrationSyncs.createdAt), asc(integrationSyncs.id));
   return rows.map((r) => r.id);
 }
 
@@ -164,29 +159,184 @@ export async function resendSync(
   db: Db = getDb(),
 ): Promise<OperationResult<{ syncId: number }>> {
   const reopened = await reopenSync(db, syncId);
-  if (!reopened) return { ok: false, message: "Only a synced or failed sync can be resent" };
+  if (!reopened) {
+    const [row] = await db
+      .select({ prunedAt: integrationSyncs.prunedAt })
+      .from(integrationSyncs)
+      .where(eq(integrationSyncs.id, syncId));
+    return {
+      ok: false,
+      message: row?.prunedAt
+        ? "This creation was delivered and its payload has since been removed by retention; it is not sent again"
+        : "Only a synced or failed sync can be resent",
+    };
+  }
   await requestDeliveries([syncId], "manual", (id) => `sync-${id}-resend-${Date.now()}`);
   return { ok: true, data: { syncId } };
 }
 
-/** Re-delivers every failed sync of an integration since a time, oldest first, each once. */
-export async function recoverFailed(
-  integrationId: number,
-  since: Date,
-  db: Db = getDb(),
-): Promise<OperationResult<{ requested: number }>> {
-  const integration = await getIntegration(db, integrationId);
-  if (!integration) return { ok: false, message: "This integration no longer exists" };
-  const failed = await listFailedSyncIdsSince(db, integrationId, since);
-  const reopened: number[] = [];
-  for (const id of failed) if (await reopenSync(db, id)) reopened.push(id);
-  const stamp = Date.now();
-  await requestDeliveries(reopened, "manual", (id) => `sync-${id}-recover-${stamp}`);
-  logger.info(
-    { integrationId, requested: reopened.length },
-    `Recovering ${reopened.length} failed deliveries`,
+/** What "recover failed" covers: one integration (or all), failed syncs created in [since, until]. */
+export type RecoveryScope = { integrationId: number | null; since: Date; until: Date };
+
+export type RecoveryPreview = {
+  /** The integration asked for, or null for all of them. */
+  integrationId: number | null;
+  integrationName: string | null;
+  since: string;
+  until: string;
+  count: number;
+  /** The integrations that have failed syncs in the range, with how many each. */
+  integrations: { id: number; name: string; count: number }[];
+};
+
+const inScope = (scope: RecoveryScope) =>
+  and(
+    eq(integrationSyncs.status, "failed"),
+    isNull(integrationSyncs.prunedAt),
+    sql`${integrationSyncs.createdAt} >= ${scope.since.toISOString()}`,
+    sql`${integrationSyncs.createdAt} <= ${scope.until.toISOString()}`,
+    scope.integrationId === null ? undefined : eq(integrationSyncs.integrationId, scope.integrationId),
   );
-  return { ok: true, data: { requested: reopened.length } };
+
+/** What a recovery would re-deliver, before it does: counted per integration. */
+export async function previewRecovery(
+  scope: RecoveryScope,
+  db: Db = getDb(),
+): Promise<OperationResult<RecoveryPreview>> {
+  const integration = scope.integrationId === null ? null : await getIntegration(db, scope.integrationId);
+  if (scope.integrationId !== null && !integration) {
+    return { ok: false, message: "This integration no longer exists" };
+  }
+  const rows = await db
+    .select({ id: integrations.id, name: integrations.name, count: sql<number>`count(*)::int` })
+    .from(integrationSyncs)
+    .innerJoin(integrations, eq(integrations.id, integrationSyncs.integrationId))
+    .where(inScope(scope))
+    .groupBy(integrations.id, integrations.name)
+    .orderBy(asc(integrations.name));
+  const counts = rows.map((r) => ({ ...r, count: Number(r.count) }));
+  return {
+    ok: true,
+    data: {
+      integrationId: scope.integrationId,
+      integrationName: integration?.name ?? null,
+      since: scope.since.toISOString(),
+      until: scope.until.toISOString(),
+      count: counts.reduce((n, r) => n + r.count, 0),
+      integrations: counts,
+    },
+  };
+}
+
+/**
+ * Re-delivers every failed sync in the scope, each once: one recover-failed-syncs run per integration
+ * (inngest/functions/maintenance.ts), which sends them one at a time in change-event order. The event
+ * id names the scope, so a repeated confirm of the same preview starts nothing new.
+ */
+export async function recoverFailed(
+  scope: RecoveryScope,
+  db: Db = getDb(),
+): Promise<OperationResult<RecoveryPreview>> {
+  const preview = await previewRecovery(scope, db);
+  if (!preview.ok) return preview;
+  const events = preview.data.integrations.map((i) =>
+    failedRecoveryRequested.create(
+      { integrationId: i.id, since: preview.data.since, until: preview.data.until },
+      { id: `recover-${i.id}-${scope.since.getTime()}-${scope.until.getTime()}` },
+    ),
+  );
+  if (events.length > 0) await inngest.send(events);
+  logger.info(
+    { integrationId: scope.integrationId, requested: preview.data.count },
+    `Recovering ${preview.data.count} failed deliveries`,
+  );
+  return preview;
+}
+
+/** A recovery takes at most this many syncs per integration; what is left, a second recovery takes. */
+const RECOVERY_LIMIT = 10_000;
+
+/**
+ * Reopens the failed syncs of one integration in the scope, in one statement, and returns them in
+ * change-event order (the order the saves happened in across all objects; revision, then id, break
+ * ties). A creation kept as the ledger is never failed, so never reopened.
+ */
+export async function reopenFailedInChangeOrder(
+  db: Db,
+  scope: RecoveryScope & { integrationId: number },
+): Promise<number[]> {
+  const result = await db.execute<{ id: number }>(sql`
+    with picked as (
+      select ${integrationSyncs.id} as id, ce.created_at as changed_at, ${integrationSyncs.revision} as revision
+      from ${integrationSyncs}
+      join ${changeEvents} ce on ce.id = ${integrationSyncs.changeEventId}
+      where ${inScope(scope)}
+      order by ce.created_at, ${integrationSyncs.revision}, ${integrationSyncs.id}
+      limit ${RECOVERY_LIMIT}
+    ), reopened as (
+      update ${integrationSyncs} set status = 'pending', completed_at = null, updated_at = now()
+      from picked
+      where ${integrationSyncs.id} = picked.id and ${integrationSyncs.status} = 'failed'
+      returning ${integrationSyncs.id} as id, picked.changed_at, picked.revision
+    )
+    select id from reopened order by changed_at, revision, id`);
+  return rowsOf<{ id: number | string }>(result).map((r) => Number(r.id));
+}
+
+export type RecoveredBatch = {
+  synced: number;
+  failed: number;
+  /** Waiting behind an older delivery of the same object, for a resume, or for another run's try. */
+  waiting: number;
+  /** Handed to a deliver-webhook run of their own (it retries with backoff). */
+  handedOff: number;
+  requests: DeliveryRequest[];
+};
+
+/**
+ * Tries reopened syncs one at a time, in the order given (change-event order), so they arrive in the
+ * order their changes were made across the integration, not only per object. A sync that cannot go
+ * now keeps its place the usual way: a retryable failure gets a deliver-webhook run of its own, one
+ * waiting behind an older delivery of its object is released by it. A settled sync releases the next
+ * delivery of its object unless that one is `later` in this recovery (it comes in its turn).
+ */
+export async function deliverRecoveredInOrder(
+  db: Db,
+  syncIds: number[],
+  later: ReadonlySet<number>,
+  holder: string,
+): Promise<RecoveredBatch> {
+  const result: RecoveredBatch = { synced: 0, failed: 0, waiting: 0, handedOff: 0, requests: [] };
+  for (const syncId of syncIds) {
+    try {
+      const { outcome } = await attemptDelivery(db, syncId, "manual", holder);
+      if (outcome === "missing") continue;
+      if (outcome === "waiting" || outcome === "paused" || outcome === "in-flight") {
+        result.waiting++;
+        continue;
+      }
+      if (outcome === "synced") result.synced++;
+    } catch (error) {
+      if (!(error instanceof NonRetriableError)) {
+        const notBefore = error instanceof RetryAfterError ? error.retryAfter : undefined;
+        result.requests.push(
+          deliveryRequested.create(
+            { syncId, trigger: "manual", ...(notBefore ? { notBefore } : {}) },
+            { id: `sync-${syncId}-recover-${holder}` },
+          ),
+        );
+        result.handedOff++;
+        continue;
+      }
+      await markSyncFailed(db, syncId, error.message);
+      result.failed++;
+    }
+    const ctx = await getDeliveryContext(db, syncId);
+    if (!ctx) continue;
+    const released = await releaseRequests(db, ctx.sync);
+    result.requests.push(...released.filter((r) => !later.has(r.data.syncId)));
+  }
+  return result;
 }
 
 /** Requests delivery runs from outside a function (a server action), 500 events per send. */

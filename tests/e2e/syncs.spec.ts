@@ -194,3 +194,84 @@ test.describe("sync explorer", () => {
     await expect(page).toHaveURL(/forbidden/);
   });
 });
+
+test.describe("recover failed syncs from a browser east of the server", () => {
+  // The server runs in UTC here; UTC+14 is as far east as a browser gets.
+  test.use({ timezoneId: "Pacific/Kiritimati" });
+
+  /** A `datetime-local` value `minutes` from now, on this browser's wall clock. */
+  const localInput = (page: Page, minutes: number) =>
+    page.evaluate((m) => {
+      const d = new Date(Date.now() + m * 60_000);
+      const pad = (n: number) => String(n).padStart(2, "0");
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    }, minutes);
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  /** `2026-12-03T05:13` → `3 Dec 05:13`. */
+  const label = (value: string) => {
+    const [, month, day, time] = /^\d{4}-(\d{2})-(\d{2})T(\d{2}:\d{2})$/.exec(value)!;
+    return `${Number(day)} ${MONTHS[Number(month) - 1]} ${time}`;
+  };
+
+  test("a manager previews what will be recovered in their own time zone, confirms, and the sync goes out", async ({
+    browser,
+  }) => {
+    test.setTimeout(120_000);
+    const admin = await newPage(browser, "admin");
+    const name = `east-${unique()}`;
+    await createIntegration(admin, name, `${RECEIVER}/nope`, ["Work item updated"]);
+
+    const technician = await newPage(browser, "technician");
+    const path = await createWorkItem(technician, `Recover ${unique()}`);
+    await technician.getByLabel("Title", { exact: true }).fill(`Recover ${unique()} edited`);
+    await technician.getByRole("button", { name: "Save changes" }).click();
+    const row = timelineOf(technician)
+      .getByRole("article", { name: /updated the work item/ })
+      .getByRole("button", { name: new RegExp(name) });
+    await expect(row.getByText("Failed")).toBeVisible({ timeout: 20_000 });
+    await technician.context().close();
+
+    await admin.goto("/integrations");
+    await admin.getByRole("link", { name: `Manage ${name}` }).click();
+    await admin.getByLabel("Webhook URL").fill(`${RECEIVER}/hooks/${name}`);
+    await admin.getByRole("button", { name: "Save changes" }).click();
+    await expect(admin.getByText("Integration saved")).toBeVisible();
+    await admin.context().close();
+
+    const manager = await newPage(browser, "manager");
+    expect(await manager.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe(
+      "Pacific/Kiritimati",
+    );
+    await manager.goto("/syncs");
+    const form = manager.getByRole("form", { name: "Recover failed syncs" });
+    await expect(form.getByLabel("Integration")).toHaveValue("all");
+    await form.getByLabel("Integration").selectOption({ label: name });
+    const since = form.getByLabel("Failed since");
+
+    // Two hours ahead on this browser's clock is refused, and what was typed stays.
+    const ahead = await localInput(manager, 120);
+    await since.fill(ahead);
+    await form.getByRole("button", { name: "Preview recovery" }).click();
+    await expect(form.getByText("The start time is in the future")).toBeVisible();
+    await expect(since).toHaveValue(ahead);
+
+    // An hour ago on this browser's clock is an hour ago: the server sees it as such.
+    const anHourAgo = await localInput(manager, -60);
+    await since.fill(anHourAgo);
+    await form.getByRole("button", { name: "Preview recovery" }).click();
+    await expect(
+      form.getByText(`Recover 1 failed sync of ${name} created since ${label(anHourAgo)} (UTC+14:00)`),
+    ).toBeVisible();
+    await snapshot(manager, "recover-preview-1280");
+    await form.getByRole("button", { name: "Confirm recovery" }).click();
+    await expect(form.getByText("Recovering 1 failed sync")).toBeVisible();
+    await expect(since).toHaveValue(anHourAgo);
+
+    await manager.goto(path);
+    const managerRow = timelineOf(manager)
+      .getByRole("article", { name: /updated the work item/ })
+      .getByRole("button", { name: new RegExp(name) });
+    await expect(managerRow.getByText("Synced")).toBeVisible({ timeout: 20_000 });
+    await manager.context().close();
+  });
+});

@@ -251,6 +251,18 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
       },
     },
     {
+      name: "preview a recovery",
+      min: "manager",
+      run: async () => {
+        const { integration: target } = await failedSync();
+        return () =>
+          actions.syncs.previewRecoveryAction({
+            integrationId: String(target.id),
+            since: new Date(Date.now() - 3_600_000).toISOString(),
+          });
+      },
+    },
+    {
       name: "create integration",
       min: "admin",
       run: async () => {

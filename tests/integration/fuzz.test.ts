@@ -331,6 +331,11 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
         syncsActions.recoverFailedAction,
         { integrationId: id, since: "2020-01-01T00:00:00.000Z" },
       ],
+      [
+        "previewRecovery",
+        syncsActions.previewRecoveryAction,
+        { integrationId: "all", since: "2020-01-01T01:00:00+01:00" },
+      ],
     ];
     const before = await counts();
     let total = 0;

@@ -4,7 +4,12 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { bigintIdSchema, idSchemaFor } from "@/lib/ids";
 import { type ActionResult, defineAction } from "@/server/auth/guard";
-import { recoverFailed, resendSync } from "@/server/deliveries/recovery";
+import {
+  previewRecovery,
+  type RecoveryPreview,
+  recoverFailed,
+  resendSync,
+} from "@/server/deliveries/recovery";
 
 const resendSchema = z.object({ syncId: bigintIdSchema });
 
@@ -20,32 +25,69 @@ export const resendSyncAction = defineAction(
   },
 );
 
-const recoverSchema = z.object({
-  integrationId: idSchemaFor({ message: "Choose an integration" }),
-  since: z
-    .string({ error: "Choose a start time" })
-    .min(1, "Choose a start time")
-    .refine((v) => !Number.isNaN(Date.parse(v)), "Choose a valid start time")
-    .transform((v) => new Date(v))
-    .refine((d) => d.getTime() <= Date.now(), "The start time is in the future"),
-});
+/** A minute's grace: a time typed as "now" in the browser may be a moment ahead of the server's clock. */
+const CLOCK_SKEW_MS = 60_000;
 
-/** Re-delivers every failed delivery of one integration since a time, oldest first, each once. */
+/** An instant with its offset (what the form sends): a local time without a zone would be read in the server's. */
+const instant = (what: string) =>
+  z
+    .string({ error: `Choose ${what}` })
+    .min(1, `Choose ${what}`)
+    .pipe(
+      z.iso.datetime({
+        offset: true,
+        error: `Choose a valid ${what.replace(/^an? /, "")} with its time zone`,
+      }),
+    )
+    .transform((v) => new Date(v))
+    .refine((d) => d.getTime() <= Date.now() + CLOCK_SKEW_MS, "The start time is in the future");
+
+const recoverSchema = z
+  .object({
+    integrationId: z.union([z.literal("all"), idSchemaFor({ message: "Choose an integration" })]),
+    since: instant("a start time"),
+    /** The end of the range the preview counted; a recovery without one covers everything up to now. */
+    until: instant("an end time").optional(),
+  })
+  .transform(({ integrationId, since, until }) => ({
+    integrationId: integrationId === "all" ? null : integrationId,
+    since,
+    until: until ?? new Date(),
+  }))
+  .refine((s) => s.since.getTime() <= s.until.getTime(), {
+    message: "The start time is after the end time",
+    path: ["since"],
+  });
+
+/**
+ * What "recover" would re-deliver (count per integration, the range), shown to the manager to confirm.
+ * The range ends now; the confirm sends it back so the recovery covers exactly what was counted.
+ */
+export const previewRecoveryAction = defineAction(
+  { role: "manager", schema: recoverSchema, name: "syncs.recover-preview" },
+  async (scope): Promise<ActionResult<RecoveryPreview>> => {
+    const result = await previewRecovery(scope);
+    if (!result.ok) return { ok: false, message: result.message };
+    return { ok: true, data: result.data };
+  },
+);
+
+/** Re-delivers the failed syncs of one integration (or all) in a range, in change-event order, each once. */
 export const recoverFailedAction = defineAction(
   { role: "manager", schema: recoverSchema, name: "syncs.recover" },
-  async ({ integrationId, since }): Promise<ActionResult<{ requested: number }>> => {
-    const result = await recoverFailed(integrationId, since);
+  async (scope): Promise<ActionResult<RecoveryPreview>> => {
+    const result = await recoverFailed(scope);
     if (!result.ok) return { ok: false, message: result.message };
     revalidatePath("/syncs");
     revalidatePath("/");
-    const n = result.data.requested;
+    const n = result.data.count;
     return {
       ok: true,
       data: result.data,
       message:
         n === 0
-          ? "No failed syncs since then — nothing to recover."
-          : `Recovering ${n} failed sync${n === 1 ? "" : "s"}, oldest first.`,
+          ? "No failed syncs in that range — nothing to recover."
+          : `Recovering ${n} failed sync${n === 1 ? "" : "s"}, in the order the changes were made.`,
     };
   },
 );

@@ -7,7 +7,7 @@ import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
 import { listIntegrationOptions, listSyncCountsByObject, listSyncs } from "@/server/syncs/explorer";
 import { parseExplorerParams } from "@/server/syncs/explorer-params";
-import { recoverFailedAction } from "./actions";
+import { previewRecoveryAction, recoverFailedAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Syncs" };
@@ -37,12 +37,18 @@ export default async function SyncsPage({ searchParams }: Props) {
             <div>
               <CardTitle>Recover failed syncs</CardTitle>
               <CardDescription>
-                Sends every failed delivery of one integration since a time again, oldest first, each once.
+                Sends the failed deliveries of one integration (or all) since a time again, in the order the
+                changes were made, each once. You see what will be sent before it goes.
               </CardDescription>
             </div>
           </CardHeader>
           <CardContent>
-            <RecoverForm action={recoverFailedAction} integrations={integrations} />
+            <RecoverForm
+              preview={previewRecoveryAction}
+              recover={recoverFailedAction}
+              integrations={integrations}
+              offerAll
+            />
           </CardContent>
         </Card>
       </div>

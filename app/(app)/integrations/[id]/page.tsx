@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { recoverFailedAction } from "@/app/(app)/syncs/actions";
+import { previewRecoveryAction, recoverFailedAction } from "@/app/(app)/syncs/actions";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { PauseResume, RotateSecret, SendTestEvent } from "@/components/integrations/integration-controls";
 import { IntegrationForm } from "@/components/integrations/integration-form";
@@ -196,13 +196,14 @@ export default async function IntegrationPage({ params }: Props) {
               <div>
                 <CardTitle>Recover failed syncs</CardTitle>
                 <CardDescription>
-                  Send every failed delivery since a time again, oldest first.
+                  Send every failed delivery since a time again, in the order the changes were made.
                 </CardDescription>
               </div>
             </CardHeader>
             <CardContent>
               <RecoverForm
-                action={recoverFailedAction}
+                preview={previewRecoveryAction}
+                recover={recoverFailedAction}
                 integrations={[{ id: integration.id, name: integration.name }]}
               />
             </CardContent>
