@@ -162,6 +162,7 @@ export function encryptSecret(plaintext: string): string {
   return encryptWith(appKeyring(), plaintext);
 }
 
+/** Legacy plaintext needs no key (so a process without SECRETS_KEY can still read it). */
 export function decryptSecret(stored: string): string {
-  return decryptWith(appKeyring(), stored);
+  return isEncrypted(stored) ? decryptWith(appKeyring(), stored) : stored;
 }
