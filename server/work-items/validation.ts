@@ -3,6 +3,10 @@ import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
 import { idSchema } from "@/lib/ids";
 import { hasControlCharacters } from "@/lib/text";
 
+// This module reaches the browser (form-banner.tsx): zod's JIT probes `new Function`, which the CSP's
+// script-src refuses (and reports). In the browser, parse without it.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 const MAX_PRICE_CENTS = 1_000_000_000;
 
 /** Form fields arrive as strings; blank optional fields mean "empty" (null), not "keep". */
