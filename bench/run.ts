@@ -105,6 +105,7 @@ async function main() {
       SEED_DEMO_DATA: "1",
       DEMO_RECEIVER_URL: `${receiver.url}/demo`,
       BETTER_AUTH_SECRET: `bench-${randomBytes(24).toString("hex")}`,
+      SECRETS_KEY: randomBytes(32).toString("base64"),
       LOG_LEVEL,
       ENGINE_LOG_LEVEL: LOG_LEVEL,
     };

@@ -18,7 +18,9 @@ const schema = z.object({
   ENGINE_SDK_URL: z.string().default(""),
   ENGINE_MAX_IN_FLIGHT: z.coerce.number().int().min(0).default(0),
   ENGINE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ENGINE_ALLOWED_HOSTS: z.string().default(""),
   INNGEST_SIGNING_KEY: z.string().optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
 });
 
 export type EngineConfig = z.infer<typeof schema>;

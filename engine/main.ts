@@ -32,16 +32,25 @@ const config = (() => {
 const log = createLogger(config.ENGINE_LOG_LEVEL);
 const sdkUrls = [...(values["sdk-url"] ?? []), ...config.ENGINE_SDK_URL.split(/[\s,]+/)].filter(Boolean);
 
-const server = await startEngine({
-  port: config.ENGINE_PORT,
-  host: config.ENGINE_HOST,
-  dataDir: config.ENGINE_DATA_DIR,
-  retryIntervalMs: config.ENGINE_RETRY_INTERVAL ? parseDuration(config.ENGINE_RETRY_INTERVAL) : undefined,
-  signingKey: config.INNGEST_SIGNING_KEY || undefined,
-  sdkUrls,
-  logger: log,
-  maxInFlight: config.ENGINE_MAX_IN_FLIGHT || undefined,
-});
+const server = await (async () => {
+  try {
+    return await startEngine({
+      port: config.ENGINE_PORT,
+      host: config.ENGINE_HOST,
+      dataDir: config.ENGINE_DATA_DIR,
+      retryIntervalMs: config.ENGINE_RETRY_INTERVAL ? parseDuration(config.ENGINE_RETRY_INTERVAL) : undefined,
+      signingKey: config.INNGEST_SIGNING_KEY || undefined,
+      eventKey: config.INNGEST_EVENT_KEY || undefined,
+      allowedHosts: config.ENGINE_ALLOWED_HOSTS.split(/[\s,]+/).filter(Boolean),
+      sdkUrls,
+      logger: log,
+      maxInFlight: config.ENGINE_MAX_IN_FLIGHT || undefined,
+    });
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+})();
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

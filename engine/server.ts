@@ -4,7 +4,7 @@ import { appFromRegister, fetchAppInBand } from "./apps";
 import { CheckpointConflict, Engine } from "./engine";
 import { parseEvents } from "./events";
 import { createLogger, type Logger } from "./log";
-import { verifyBearer } from "./signing";
+import { verifyApiBearer, verifyBearer, verifyEventKey } from "./signing";
 import { Store } from "./store";
 import { eventPayload } from "./triggers";
 import type { Run } from "./types";
@@ -16,8 +16,19 @@ export interface EngineServerOptions {
   dataDir: string;
   /** Fixed retry delay in ms; undefined = Inngest's backoff table. */
   retryIntervalMs?: number;
-  /** Cloud mode: sign requests to SDKs and require their bearer token. */
+  /**
+   * Cloud mode: sign requests to SDKs and require their bearer token; `/v0/sync`, the run and event
+   * reads, cancels and the HTML page require `Authorization: Bearer <signing key>`. Needs `eventKey`.
+   */
   signingKey?: string;
+  /** When set, `POST /e/:key` accepts only this key (401 otherwise). */
+  eventKey?: string;
+  /**
+   * Host names (besides localhost, 127.0.0.1, ::1 and `host`) the engine answers to, e.g. `inngest` in a
+   * compose network; `*` turns the Host/Origin check off. The check keeps web pages in the developer's
+   * browser from driving the engine (cross-site requests, DNS rebinding).
+   */
+  allowedHosts?: string[];
   /** App serve URLs to sync on start, retried until they answer. */
   sdkUrls?: string[];
   logger?: Logger;
@@ -36,6 +47,43 @@ export interface EngineServer {
 }
 
 const MAX_BODY = 10 * 1024 * 1024;
+
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"];
+
+/** `host[:port]`, `[v6]:port` or a bare v6 address → the lower-case host name without brackets. */
+function hostnameOf(hostHeader: string): string {
+  const value = hostHeader.trim().toLowerCase();
+  if (value.startsWith("[")) return value.slice(1, value.indexOf("]"));
+  if (value.indexOf(":") !== value.lastIndexOf(":")) return value; // a bare IPv6 address
+  return value.replace(/:\d*$/, "");
+}
+
+/**
+ * Refuses what a browser page could send on someone else's behalf: a Host that is not one of ours
+ * (DNS rebinding: evil.example resolving to 127.0.0.1), an Origin other than the engine's own (a
+ * cross-site form or fetch), and any request the browser marks cross-site. The SDK and curl send
+ * no Origin; the engine's own page sends none either (it posts nothing).
+ */
+function checkBrowserOrigin(req: http.IncomingMessage, allowed: Set<string> | null): void {
+  if (allowed === null) return;
+  const host = req.headers.host ?? "";
+  if (!allowed.has(hostnameOf(host))) {
+    throw new HttpError(403, `host ${JSON.stringify(host)} is not allowed (ENGINE_ALLOWED_HOSTS)`);
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    let originHost: string | null = null;
+    try {
+      originHost = new URL(origin).host;
+    } catch {}
+    if (originHost === null || originHost.toLowerCase() !== host.trim().toLowerCase()) {
+      throw new HttpError(403, "cross-origin requests are not allowed");
+    }
+  }
+  if (req.headers["sec-fetch-site"] === "cross-site") {
+    throw new HttpError(403, "cross-site requests are not allowed");
+  }
+}
 
 class HttpError extends Error {
   constructor(
@@ -114,6 +162,13 @@ function runDetail(run: Run) {
 }
 
 export async function startEngine(options: EngineServerOptions): Promise<EngineServer> {
+  const signingKey = options.signingKey;
+  const eventKey = options.eventKey || undefined;
+  if (signingKey && !eventKey) {
+    throw new Error(
+      "INNGEST_EVENT_KEY is required with INNGEST_SIGNING_KEY (cloud mode): without it anyone who reaches the engine could send events",
+    );
+  }
   const log = options.logger ?? createLogger();
   const store = new Store(options.dataDir);
   store.log = (error) => log.error({ err: error }, "journal compaction failed; the journal keeps growing");
@@ -125,11 +180,27 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
     maxInFlight: options.maxInFlight,
   });
   engine.recover();
-  const signingKey = options.signingKey;
+  const host = options.host ?? "127.0.0.1";
+  const allowedHosts = options.allowedHosts?.includes("*")
+    ? null
+    : new Set(
+        [
+          ...LOOPBACK_NAMES,
+          ...(["0.0.0.0", "::"].includes(host) ? [] : [host]),
+          ...(options.allowedHosts ?? []),
+        ]
+          .map((h) => hostnameOf(h))
+          .filter(Boolean),
+      );
 
   const requireSdkAuth = (req: http.IncomingMessage) => {
     if (signingKey && !verifyBearer(req.headers.authorization, signingKey))
       throw new HttpError(401, "invalid signing key");
+  };
+  /** Cloud mode: the REST-style reads, cancels, syncs and the page need the signing key. */
+  const requireApiAuth = (req: http.IncomingMessage) => {
+    if (signingKey && !verifyApiBearer(req.headers.authorization, signingKey))
+      throw new HttpError(401, "this endpoint needs Authorization: Bearer <signing key>");
   };
 
   const syncUrl = async (url: string) => {
@@ -146,7 +217,10 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
     [
       "POST",
       /^\/e\/([^/]+)$/,
-      async (req) => {
+      async (req, m) => {
+        if (eventKey && !verifyEventKey(decodeURIComponent(m[1]), eventKey)) {
+          throw new HttpError(401, "invalid event key");
+        }
         const body = parseJsonBody(await readBody(req));
         const parsed = parseEvents(body, req.headers["x-inngest-event-id-seed"] as string | undefined);
         if (!parsed.ok) return [400, { error: parsed.error, status: 400 }];
@@ -176,6 +250,7 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
       "POST",
       /^\/v0\/sync$/,
       async (req, _m, url) => {
+        requireApiAuth(req);
         const text = await readBody(req);
         const target =
           url.searchParams.get("url") ?? (text ? (parseJsonBody(text) as { url?: string }).url : undefined);
@@ -226,12 +301,16 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
     [
       "GET",
       /^\/v1\/events\/([^/]+)\/runs$/,
-      async (_req, m) => [200, { data: engine.runsForEvent(decodeURIComponent(m[1])).map(runSummary) }],
+      async (req, m) => {
+        requireApiAuth(req);
+        return [200, { data: engine.runsForEvent(decodeURIComponent(m[1])).map(runSummary) }];
+      },
     ],
     [
       "GET",
       /^\/v1\/events\/([^/]+)$/,
-      async (_req, m) => {
+      async (req, m) => {
+        requireApiAuth(req);
         const event = store.events.get(decodeURIComponent(m[1]));
         if (!event) return [404, { error: "event not found" }];
         return [
@@ -243,7 +322,8 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
     [
       "GET",
       /^\/v1\/runs\/([^/]+)$/,
-      async (_req, m) => {
+      async (req, m) => {
+        requireApiAuth(req);
         const run = store.runs.get(decodeURIComponent(m[1]));
         return run ? [200, { data: runDetail(run) }] : [404, { error: "run not found" }];
       },
@@ -251,7 +331,8 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
     [
       "DELETE",
       /^\/v1\/runs\/([^/]+)$/,
-      async (_req, m) => {
+      async (req, m) => {
+        requireApiAuth(req);
         const run = engine.cancelRun(decodeURIComponent(m[1]));
         await store.flush();
         return run ? [200, { data: runSummary(run) }] : [404, { error: "run not found" }];
@@ -305,7 +386,8 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
     [
       "GET",
       /^\/$/,
-      async () => {
+      async (req) => {
+        requireApiAuth(req);
         const runs = [...store.runs.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, 100);
         return [200, renderHome([...store.apps.values()], runs), "text/html"];
       },
@@ -315,6 +397,7 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://engine.local");
     try {
+      checkBrowserOrigin(req, allowedHosts);
       for (const [method, pattern, handler] of routes) {
         const m = url.pathname.match(pattern);
         if (!m || method !== req.method) continue;
@@ -337,10 +420,10 @@ export async function startEngine(options: EngineServerOptions): Promise<EngineS
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 8288, options.host ?? "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 8288, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const baseUrl = `http://${options.host ?? "127.0.0.1"}:${port}`;
+  const baseUrl = `http://${host}:${port}`;
   log.info(
     { url: baseUrl, dataDir: options.dataDir, retryIntervalMs: options.retryIntervalMs, cloud: !!signingKey },
     "engine listening",

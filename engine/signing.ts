@@ -38,3 +38,21 @@ export function verifyBearer(header: string | undefined, signingKey: string): bo
   const expected = Buffer.from(hashedSigningKey(signingKey));
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The REST API's token: the signing key itself (as Inngest's API takes it) or the SDK's hashed form. */
+export function verifyApiBearer(header: string | undefined, signingKey: string): boolean {
+  if (!header?.startsWith("Bearer ")) return false;
+  const given = header.slice("Bearer ".length).trim();
+  return sameText(given, signingKey) || sameText(given, hashedSigningKey(signingKey));
+}
+
+/** The event key in `POST /e/:key`, compared in constant time. */
+export function verifyEventKey(given: string, eventKey: string): boolean {
+  return sameText(given, eventKey);
+}

@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { parseSecretsKey, SECRETS_KEY_FORMAT } from "./secrets-key";
 
 const booleanFlag = z
   .enum(["1", "0", "true", "false", ""])
@@ -40,6 +41,20 @@ const schema = z.object({
     .min(32, "must be at least 32 characters (openssl rand -base64 32)")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** Encrypts integration secrets at rest (lib/secrets.ts); required in production. */
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => v.trim() === "" || parseSecretsKey(v) !== null, SECRETS_KEY_FORMAT)
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined)),
+  /** Earlier SECRETS_KEY values, still read during a key rotation. */
+  SECRETS_KEY_PREVIOUS: z
+    .string()
+    .refine(
+      (v) => v.split(/[\s,]+/).every((k) => k === "" || parseSecretsKey(k) !== null),
+      `each key ${SECRETS_KEY_FORMAT}`,
+    )
+    .default(""),
   BETTER_AUTH_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Reverse proxies in front of the app, comma-separated IPs or CIDRs (X-Forwarded-For is read through them). */

@@ -15,8 +15,8 @@ import { dispatchChangeEvents } from "@/server/deliveries/outbox";
 /**
  * What every route handler of ours shares (`/api/v1/**`, the JSON API for scripts and the benchmark,
  * and the pages' own JSON routes `/api/syncs/:id` and `/api/work-items/:id/timeline`): the session
- * guard, id parsing and one error shape, `{ error, fieldErrors? }`, with 400 (unreadable body or
- * parameter), 401, 403, 404, 409, 415, 422 and 500.
+ * guard, id parsing, body-size limits and one error shape, `{ error, fieldErrors? }`, with 400 (unreadable
+ * body or parameter), 401, 403, 404, 409, 413, 415, 422 and 500.
  */
 
 export type ApiError = { error: string; fieldErrors?: Record<string, string[]>; [extra: string]: unknown };
@@ -49,14 +49,86 @@ export async function authorize(role: Role): Promise<SessionUser | NextResponse>
   return user;
 }
 
-/** Reads a JSON object body: 415 unless sent as JSON (no cross-site form can), 400 when it is not an object. */
+/** Body-size limits per route family; a bigger body is answered 413 before more than this is read. */
+export const BODY_LIMITS = {
+  /** `/api/v1/**`: a work item with every field at its maximum is well under 64 KiB of JSON. */
+  api: 64 * 1024,
+  /** `/api/auth/**`: sign-in, sign-out, session: a few hundred bytes. */
+  auth: 64 * 1024,
+  /** `/api/inngest`: an engine call carries the event and every memoised step output. */
+  inngest: 4 * 1024 * 1024,
+} as const;
+
+function tooLarge(limit: number) {
+  return apiError(413, `The request body is larger than ${Math.round(limit / 1024)} KiB`);
+}
+
+/**
+ * The body as bytes, read as a stream and abandoned once it passes `limit` (413): a declared
+ * Content-Length over the limit is refused before reading anything, a chunked or lying one as soon as
+ * the limit is passed.
+ */
+async function readBodyWithin(
+  request: Request,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer> | NextResponse> {
+  const declared = Number(request.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > limit) {
+    await request.body?.cancel().catch(() => {});
+    return tooLarge(limit);
+  }
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * For handlers we do not write (better-auth, the Inngest SDK): the same request with its body read
+ * within `limit`, or the 413. Requests without a body pass unchanged.
+ */
+export async function limitBody(request: Request, limit: number): Promise<Request | NextResponse> {
+  if (request.method === "GET" || request.method === "HEAD") return request;
+  const body = await readBodyWithin(request, limit);
+  if (body instanceof NextResponse) return body;
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: body.byteLength ? body : null,
+    signal: request.signal,
+  });
+}
+
+/**
+ * Reads a JSON object body within BODY_LIMITS.api: 415 unless sent as JSON (no cross-site form can),
+ * 413 when too large, 400 when it is not an object.
+ */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown> | NextResponse> {
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
     return apiError(415, "Send the body as application/json");
   }
+  const bytes = await readBodyWithin(request, BODY_LIMITS.api);
+  if (bytes instanceof NextResponse) return bytes;
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
     return apiError(400, "The request body must be JSON");
   }

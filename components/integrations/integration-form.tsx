@@ -188,7 +188,7 @@ export function IntegrationForm(props: Props) {
             optional
             hint={
               mode === "edit" && initial?.hasHeaderValue
-                ? "A value is stored and never shown. Leave empty to keep it."
+                ? "A value is stored and never shown. Leave empty to keep it; a new URL needs it entered again."
                 : "Stored as a secret; never shown again."
             }
             errors={errors?.headerValue}

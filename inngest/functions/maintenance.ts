@@ -7,10 +7,14 @@ import {
   reopenFailedInChangeOrder,
 } from "@/server/deliveries/recovery";
 import { pruneSyncedSyncs } from "@/server/deliveries/retention";
+import { clearExpiredPreviousSecrets } from "@/server/integrations/integrations";
 import { inngest } from "../client";
 import { failedRecoveryRequested, recoveryRequested, retentionRequested } from "../events";
 
-/** The safety net under the retries (server/deliveries/recovery.ts): every 5 minutes, or on request. */
+/**
+ * The safety net under the retries (server/deliveries/recovery.ts), every 5 minutes or on request; it also
+ * deletes previous signing secrets whose rotation grace period is over.
+ */
 export const recoverStuckSyncs = inngest.createFunction(
   {
     id: "recover-stuck-syncs",
@@ -22,7 +26,10 @@ export const recoverStuckSyncs = inngest.createFunction(
       recoverLost(getDb(), runId),
     );
     if (requests.length > 0) await step.sendEvent("re-request", requests);
-    return found;
+    const expiredSecretsCleared = await step.run("clear-expired-previous-secrets", () =>
+      clearExpiredPreviousSecrets(getDb()),
+    );
+    return { ...found, expiredSecretsCleared };
   },
 );
 

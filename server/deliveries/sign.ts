@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import type { Integration } from "@/db/schema";
+import { decryptSecret } from "@/lib/secrets";
 
 const SECRET_PREFIX = "whsec_";
 
@@ -38,15 +39,18 @@ export function signWebhook({
   };
 }
 
-/** The secrets that sign now: the current one, and the previous one during its grace period. */
+/**
+ * The secrets that sign now: the current one, and the previous one during its grace period. Stored
+ * encrypted (lib/secrets.ts); decrypted only here, for signing.
+ */
 export function signingSecrets(integration: Integration, now = new Date()): string[] {
-  const secrets = [integration.secret];
+  const secrets = [decryptSecret(integration.secret)];
   if (
     integration.previousSecret &&
     integration.previousSecretExpiresAt &&
     integration.previousSecretExpiresAt > now
   ) {
-    secrets.push(integration.previousSecret);
+    secrets.push(decryptSecret(integration.previousSecret));
   }
   return secrets;
 }
@@ -55,6 +59,6 @@ export function extraHeaders(
   integration: Pick<Integration, "headerName" | "headerValue">,
 ): Record<string, string> {
   return integration.headerName && integration.headerValue
-    ? { [integration.headerName.toLowerCase()]: integration.headerValue }
+    ? { [integration.headerName.toLowerCase()]: decryptSecret(integration.headerValue) }
     : {};
 }

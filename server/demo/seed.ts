@@ -13,6 +13,7 @@ import {
   type WorkItemStatus,
   workItems,
 } from "@/db/schema";
+import { encryptSecret } from "@/lib/secrets";
 import { generateSecret } from "@/server/deliveries/sign";
 import { taskSnapshot, workItemSnapshot } from "@/server/work-items/snapshot";
 import { taskCreatedEventId } from "@/server/work-items/tasks";
@@ -397,7 +398,7 @@ export async function seedDemoData(db: Db, options: SeedDemoDataOptions): Promis
           name: "demo-receiver",
           url: options.demoReceiverUrl,
           eventTypes: [...CHANGE_EVENT_TYPES],
-          secret: generateSecret(),
+          secret: encryptSecret(generateSecret()),
         })
         .onConflictDoNothing({ target: integrations.name });
     }

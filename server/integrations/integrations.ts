@@ -1,7 +1,8 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type ChangeEventType, type Integration, integrations } from "@/db/schema";
+import { appKeyring, encryptSecret, reencryptWith } from "@/lib/secrets";
 
 /** What pages may show: never the secrets. */
 export type IntegrationSummary = Omit<Integration, "secret" | "previousSecret" | "headerValue"> & {
@@ -48,11 +49,18 @@ export async function insertIntegration(
   db: Db,
   fields: IntegrationFields & { secret: string },
 ): Promise<Integration> {
-  const [row] = await db.insert(integrations).values(fields).returning();
+  const [row] = await db
+    .insert(integrations)
+    .values({
+      ...fields,
+      secret: encryptSecret(fields.secret),
+      headerValue: fields.headerValue === null ? null : encryptSecret(fields.headerValue),
+    })
+    .returning();
   return row;
 }
 
-/** An empty header value on edit keeps the stored one (the form never shows it). */
+/** An empty header value on edit keeps the stored one (the form never shows it); a new one is encrypted. */
 export async function updateIntegration(
   db: Db,
   id: number,
@@ -63,7 +71,11 @@ export async function updateIntegration(
     .update(integrations)
     .set({
       ...rest,
-      ...(rest.headerName === null ? { headerValue: null } : headerValue ? { headerValue } : {}),
+      ...(rest.headerName === null
+        ? { headerValue: null }
+        : headerValue
+          ? { headerValue: encryptSecret(headerValue) }
+          : {}),
       updatedAt: sql`now()`,
     })
     .where(eq(integrations.id, id))
@@ -102,10 +114,73 @@ export async function rotateIntegrationSecret(
     .set({
       previousSecret: sql`${integrations.secret}`,
       previousSecretExpiresAt: graceUntil,
-      secret: newSecret,
+      secret: encryptSecret(newSecret),
       updatedAt: sql`now()`,
     })
     .where(eq(integrations.id, id))
     .returning();
   return row;
+}
+
+/** Ends rotations whose grace period is over: the old secret is deleted, not just no longer used. */
+export async function clearExpiredPreviousSecrets(db: Db, now = new Date()): Promise<number> {
+  const rows = await db
+    .update(integrations)
+    .set({ previousSecret: null, previousSecretExpiresAt: null })
+    .where(
+      and(
+        or(isNotNull(integrations.previousSecret), isNotNull(integrations.previousSecretExpiresAt)),
+        or(
+          sql`${integrations.previousSecretExpiresAt} is null`,
+          lte(integrations.previousSecretExpiresAt, now),
+        ),
+      ),
+    )
+    .returning({ id: integrations.id });
+  return rows.length;
+}
+
+/**
+ * Encrypts what is still stored in plaintext (rows from before encryption at rest) and re-encrypts what
+ * an earlier SECRETS_KEY wrote, under the current key. Runs on every start; idempotent.
+ */
+export async function reencryptStoredSecrets(db: Db): Promise<number> {
+  const keyring = appKeyring();
+  const rows = await db
+    .select({
+      id: integrations.id,
+      secret: integrations.secret,
+      previousSecret: integrations.previousSecret,
+      headerValue: integrations.headerValue,
+    })
+    .from(integrations);
+  let changed = 0;
+  for (const row of rows) {
+    const secret = reencryptWith(keyring, row.secret);
+    const previousSecret = row.previousSecret === null ? null : reencryptWith(keyring, row.previousSecret);
+    const headerValue = row.headerValue === null ? null : reencryptWith(keyring, row.headerValue);
+    if (secret === null && previousSecret === null && headerValue === null) continue;
+    // Compare-and-set on the values read, so a rotation or an edit in between is never overwritten.
+    await db
+      .update(integrations)
+      .set({
+        ...(secret ? { secret } : {}),
+        ...(previousSecret ? { previousSecret } : {}),
+        ...(headerValue ? { headerValue } : {}),
+      })
+      .where(
+        and(
+          eq(integrations.id, row.id),
+          eq(integrations.secret, row.secret),
+          row.previousSecret === null
+            ? sql`${integrations.previousSecret} is null`
+            : eq(integrations.previousSecret, row.previousSecret),
+          row.headerValue === null
+            ? sql`${integrations.headerValue} is null`
+            : eq(integrations.headerValue, row.headerValue),
+        ),
+      );
+    changed++;
+  }
+  return changed;
 }

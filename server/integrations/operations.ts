@@ -6,6 +6,7 @@ import type { OperationResult } from "@/lib/result";
 import { listPendingSyncIds, requestDeliveries } from "@/server/deliveries/recovery";
 import { generateSecret } from "@/server/deliveries/sign";
 import {
+  getIntegration,
   getIntegrationByName,
   type IntegrationSummary,
   insertIntegration,
@@ -34,15 +35,39 @@ export async function createIntegration(
   return { ok: true, data: { integration: summarizeIntegration(row), secret } };
 }
 
+export const HEADER_VALUE_AGAIN_MESSAGE =
+  "The URL changed: enter the header's value again (it is not sent to a new address unasked)";
+
+/**
+ * An empty header value keeps the stored one (the form never shows it back), unless the URL changed:
+ * a stored credential is never sent to a new address without the admin typing it again.
+ */
 export async function editIntegration(
   id: number,
   input: IntegrationInput,
   db: Db = getDb(),
-): Promise<OperationResult<IntegrationSummary>> {
+): Promise<
+  OperationResult<IntegrationSummary> | { ok: false; message: string; fieldErrors: Record<string, string[]> }
+> {
+  const current = await getIntegration(db, id);
+  if (!current) return { ok: false, message: "This integration no longer exists" };
   const sameName = await getIntegrationByName(db, input.name);
   if (sameName && sameName.id !== id) {
-    return { ok: false, message: `An integration named "${input.name}" already exists` };
+    return {
+      ok: false,
+      message: `An integration named "${input.name}" already exists`,
+      fieldErrors: { name: [`An integration named "${input.name}" already exists`] },
+    };
   }
+  if (input.headerName && !input.headerValue) {
+    const problem = !current.headerValue
+      ? "Enter the header's value"
+      : current.url !== input.url
+        ? HEADER_VALUE_AGAIN_MESSAGE
+        : null;
+    if (problem) return { ok: false, message: problem, fieldErrors: { headerValue: [problem] } };
+  }
+  // A null value with a header name keeps the stored (encrypted) one.
   const row = await updateIntegration(db, id, input);
   if (!row) return { ok: false, message: "This integration no longer exists" };
   return { ok: true, data: summarizeIntegration(row) };

@@ -1,18 +1,38 @@
 import { z } from "zod";
 import { CHANGE_EVENT_TYPES } from "@/db/schema";
 import { env } from "@/lib/env";
+import { hasControlCharacters, isAscii } from "@/lib/text";
 import { parseAllowlist, validateWebhookUrl } from "@/server/deliveries/ssrf";
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/**
+ * Names the extra header may not take: what we set ourselves (the body's framing, the signature), and
+ * hop-by-hop or framing headers that undici refuses at send time (every delivery would then fail as
+ * "unknown" until someone noticed) or that would change how the request is framed or routed.
+ */
 const RESERVED_HEADERS = new Set([
-  "content-type",
+  "connection",
   "content-length",
+  "content-type",
+  "expect",
   "host",
+  "keep-alive",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
   "user-agent",
   "webhook-id",
-  "webhook-timestamp",
   "webhook-signature",
+  "webhook-timestamp",
 ]);
+
+/** Lower-case names the extra header may not take (`Proxy-*` too). */
+function isReservedHeaderName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || lower.startsWith("proxy-");
+}
 
 const eventTypes = z
   .array(z.enum(CHANGE_EVENT_TYPES))
@@ -48,12 +68,20 @@ export const integrationInput = z
       .transform((v) => v || null)
       .refine((v) => v === null || HEADER_NAME.test(v), "Not a valid HTTP header name")
       .refine(
-        (v) => v === null || !RESERVED_HEADERS.has(v.toLowerCase()),
-        "This header is set by Fixed Service",
+        (v) => v === null || !isReservedHeaderName(v),
+        "This header is set by Fixed Service or controls the connection; choose another name",
       ),
     headerValue: z
       .string()
-      .max(2000)
+      .max(2000, "At most 2000 characters")
+      // Sent as-is: CR or LF would split the request (undici refuses them, so every delivery would fail),
+      // NUL and other controls are refused by HTTP parsers. Tab is allowed (RFC 9110 field-vchar + HTAB).
+      .refine(
+        (v) => !hasControlCharacters(v, ["\t"]),
+        "The value may not contain line breaks or other control characters",
+      )
+      .refine(isAscii, "Use ASCII characters only (HTTP header values are bytes)")
+      .refine((v) => v === v.trim(), "The value may not start or end with spaces")
       .optional()
       .transform((v) => v || null),
   })

@@ -11,6 +11,7 @@ import {
   syncAttempts,
   workItems,
 } from "@/db/schema";
+import { redactUrlsIn } from "@/server/deliveries/redact";
 
 /** Everything here looks at syncs created in the last 24 hours unless it says otherwise. */
 const LAST_24H = sql`now() - interval '24 hours'`;
@@ -185,5 +186,9 @@ export async function listRecentFailures(db: Db, limit = 8): Promise<RecentFailu
     .where(and(eq(integrationSyncs.status, "failed")))
     .orderBy(sql`${integrationSyncs.createdAt} desc nulls last`, sql`${integrationSyncs.id} desc`)
     .limit(limit);
-  return rows.map((r) => ({ ...r, failedAt: r.failedAt.toISOString() }));
+  return rows.map((r) => ({
+    ...r,
+    lastError: redactUrlsIn(r.lastError, "redact"),
+    failedAt: r.failedAt.toISOString(),
+  }));
 }

@@ -10,6 +10,7 @@ import {
   tasks,
   workItems,
 } from "@/db/schema";
+import { redactUrlsIn } from "@/server/deliveries/redact";
 import type { ExplorerParams, ExplorerSortKey } from "./explorer-params";
 import { DEFAULT_EXPLORER_PARAMS, parseObjectFilter } from "./explorer-params";
 
@@ -142,6 +143,8 @@ export async function listSyncs(
   return {
     rows: rows.map((r) => ({
       ...r,
+      // Managers only (the page checks): URLs in errors (a redirect's Location) with query values redacted.
+      lastError: redactUrlsIn(r.lastError, "redact"),
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     })),

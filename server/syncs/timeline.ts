@@ -15,6 +15,8 @@ import {
   users,
   workItems,
 } from "@/db/schema";
+import type { Role } from "@/server/auth/roles";
+import { disclosureFor, redactResponseHeaders, redactUrl, redactUrlsIn } from "@/server/deliveries/redact";
 
 /**
  * The per-item sync timeline. Everything here is plain JSON (dates as ISO strings) because it goes
@@ -121,8 +123,13 @@ const eventColumns = {
 export async function listTimeline(
   db: Db,
   workItemId: number,
-  { before = null, limit = TIMELINE_PAGE_SIZE }: { before?: string | null; limit?: number } = {},
+  {
+    before = null,
+    limit = TIMELINE_PAGE_SIZE,
+    viewer = "technician",
+  }: { before?: string | null; limit?: number; viewer?: Role } = {},
 ): Promise<TimelinePage> {
+  const disclosure = disclosureFor(viewer);
   const where: SQL[] = [eq(changeEvents.workItemId, workItemId)];
   if (before) where.push(sql`${changeEvents.createdAt} < ${before}::timestamptz`);
   const rows: EventRow[] = await db
@@ -196,6 +203,7 @@ export async function listTimeline(
     list.push({
       ...s,
       waitingFor: waitingFor(s.status, { active: integrationActive, pausedReason }),
+      lastError: redactUrlsIn(s.lastError, disclosure),
       createdAt: s.createdAt.toISOString(),
       updatedAt: s.updatedAt.toISOString(),
       completedAt: s.completedAt?.toISOString() ?? null,
@@ -340,8 +348,13 @@ export type SyncDetail = TimelineSync & {
   attempts: SyncAttemptDetail[];
 };
 
-/** One sync with its attempts (oldest first) and payload; request headers are stored redacted. */
-export async function getSyncDetail(db: Db, syncId: number): Promise<SyncDetail | null> {
+/**
+ * One sync with its attempts (oldest first) and payload, as `viewer` may see it: request headers are
+ * stored redacted; URLs' query strings, auth-like response headers (Set-Cookie…) and URLs inside error
+ * messages are hidden from technicians and redacted for managers and admins (server/deliveries/redact.ts).
+ */
+export async function getSyncDetail(db: Db, syncId: number, viewer: Role): Promise<SyncDetail | null> {
+  const disclosure = disclosureFor(viewer);
   const [row] = await db
     .select({
       sync: integrationSyncs,
@@ -366,12 +379,12 @@ export async function getSyncDetail(db: Db, syncId: number): Promise<SyncDetail 
     id: s.id,
     integrationId: s.integrationId,
     integrationName: row.integrationName,
-    integrationUrl: row.integrationUrl,
+    integrationUrl: redactUrl(row.integrationUrl, disclosure),
     eventType: s.eventType,
     status: s.status,
     attemptCount: s.attemptCount,
     lastStatusCode: s.lastStatusCode,
-    lastError: s.lastError,
+    lastError: redactUrlsIn(s.lastError, disclosure),
     lastDurationMs: s.lastDurationMs,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
@@ -389,14 +402,14 @@ export async function getSyncDetail(db: Db, syncId: number): Promise<SyncDetail 
       id: a.id,
       number: a.number,
       trigger: a.trigger,
-      requestUrl: a.requestUrl,
+      requestUrl: redactUrl(a.requestUrl, disclosure),
       requestHeaders: a.requestHeaders,
       responseStatus: a.responseStatus,
-      responseHeaders: a.responseHeaders,
+      responseHeaders: redactResponseHeaders(a.responseHeaders, disclosure),
       responseBody: a.responseBody,
       durationMs: a.durationMs,
       errorKind: a.errorKind,
-      errorMessage: a.errorMessage,
+      errorMessage: redactUrlsIn(a.errorMessage, disclosure),
       startedAt: a.startedAt.toISOString(),
     })),
   };

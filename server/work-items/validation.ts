@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
 import { idSchema } from "@/lib/ids";
+import { hasControlCharacters } from "@/lib/text";
+
+// This module reaches the browser (form-banner.tsx): zod's JIT probes `new Function`, which the CSP's
+// script-src refuses (and reports). In the browser, parse without it.
+if (typeof window !== "undefined") z.config({ jitless: true });
 
 const MAX_PRICE_CENTS = 1_000_000_000;
 
@@ -8,19 +13,34 @@ const MAX_PRICE_CENTS = 1_000_000_000;
 const blankToNull = (value: unknown) => (typeof value === "string" && value.trim() === "" ? null : value);
 const trimmed = (value: unknown) => (typeof value === "string" ? value.trim() : value);
 
+/**
+ * NUL (which PostgreSQL text cannot hold: the save would fail as a 500), other control characters and
+ * lone surrogates are refused as input errors. Only the description keeps tabs and line breaks.
+ */
+const noControls = (label: string, allow: readonly string[] = []) =>
+  [
+    (v: string) => !hasControlCharacters(v, allow),
+    `${label} may not contain control characters${allow.length ? " other than tabs and line breaks" : ""}`,
+  ] as const;
+
 const requiredText = (label: string, max: number) =>
   z.preprocess(
     trimmed,
     z
       .string({ error: `${label} is required` })
       .min(1, `${label} is required`)
-      .max(max, `${label} must be at most ${max} characters`),
+      .max(max, `${label} must be at most ${max} characters`)
+      .refine(...noControls(label)),
   );
 
 const optionalText = (label: string, max: number) =>
   z.preprocess(
     (v) => blankToNull(trimmed(v)),
-    z.string().max(max, `${label} must be at most ${max} characters`).nullable(),
+    z
+      .string()
+      .max(max, `${label} must be at most ${max} characters`)
+      .refine(...noControls(label))
+      .nullable(),
   );
 
 const PRICE_PATTERN = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
@@ -74,11 +94,21 @@ const phoneField = z.preprocess(
     .nullable(),
 );
 
-const idText = z.preprocess((v) => blankToNull(trimmed(v)), z.string().max(200).nullable());
+const idText = z.preprocess(
+  (v) => blankToNull(trimmed(v)),
+  z
+    .string()
+    .max(200)
+    .refine(...noControls("Technician"))
+    .nullable(),
+);
 
 const descriptionField = z.preprocess(
   (v) => (v === null ? "" : trimmed(v)),
-  z.string().max(5000, "Description must be at most 5000 characters"),
+  z
+    .string()
+    .max(5000, "Description must be at most 5000 characters")
+    .refine(...noControls("Description", ["\t", "\n", "\r"])),
 );
 
 const statusField = z.enum(WORK_ITEM_STATUSES, { error: "Choose a valid status" });

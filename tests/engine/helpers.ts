@@ -29,9 +29,9 @@ export function tempDir(prefix = "engine-test-"): string {
 }
 
 export async function startTestEngine(
-  options: { signingKey?: string; dataDir?: string } = {},
+  options: { signingKey?: string; eventKey?: string; allowedHosts?: string[]; dataDir?: string } = {},
 ): Promise<TestEngine> {
-  if (EXTERNAL_ENGINE && !options.signingKey) {
+  if (EXTERNAL_ENGINE && !options.signingKey && !options.eventKey && !options.allowedHosts) {
     return { url: EXTERNAL_ENGINE.replace(/\/$/, ""), dataDir: "", close: async () => {} };
   }
   const dataDir = options.dataDir ?? tempDir();
@@ -40,6 +40,8 @@ export async function startTestEngine(
     dataDir,
     retryIntervalMs: RETRY_INTERVAL_MS,
     signingKey: options.signingKey,
+    eventKey: options.eventKey,
+    allowedHosts: options.allowedHosts,
     logger: pino({ level: process.env.ENGINE_LOG_LEVEL ?? "silent" }),
   });
   return {
@@ -123,8 +125,11 @@ export interface RunDetail extends RunSummary {
   steps: { id: string; name: string; status: string; attempts: { attempt: number; status: string }[] }[];
 }
 
-export async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url);
+export async function getJson<T>(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { headers });
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -145,19 +150,30 @@ export function waitFor<T>(
   );
 }
 
-export async function runsForEvent(engineUrl: string, eventId: string): Promise<RunSummary[]> {
-  const { body } = await getJson<{ data: RunSummary[] }>(`${engineUrl}/v1/events/${eventId}/runs`);
+/** `headers`: e.g. the signing key as a bearer token, which a cloud-mode engine's reads require. */
+export async function runsForEvent(
+  engineUrl: string,
+  eventId: string,
+  headers: Record<string, string> = {},
+): Promise<RunSummary[]> {
+  const { body } = await getJson<{ data: RunSummary[] }>(`${engineUrl}/v1/events/${eventId}/runs`, headers);
   return body.data ?? [];
 }
 
 const TERMINAL = new Set(["Completed", "Failed", "Cancelled"]);
 
 /** Waits until the event has `count` runs and all of them are finished. */
-export function waitForFinishedRuns(engineUrl: string, eventId: string, count = 1, timeoutMs?: number) {
+export function waitForFinishedRuns(
+  engineUrl: string,
+  eventId: string,
+  count = 1,
+  timeoutMs?: number,
+  headers: Record<string, string> = {},
+) {
   return waitFor(
     `${count} finished run(s) for event ${eventId}`,
     async () => {
-      const runs = await runsForEvent(engineUrl, eventId);
+      const runs = await runsForEvent(engineUrl, eventId, headers);
       return runs.length >= count && runs.every((r) => TERMINAL.has(r.status)) ? runs : undefined;
     },
     timeoutMs,

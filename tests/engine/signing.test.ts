@@ -15,6 +15,7 @@ import {
 } from "./helpers";
 
 const signingKey = `signkey-test-${randomBytes(32).toString("hex")}`;
+const auth = { authorization: `Bearer ${signingKey}` };
 
 describe.skipIf(!!EXTERNAL_ENGINE)("signing (cloud mode)", () => {
   let engine: TestEngine;
@@ -22,12 +23,12 @@ describe.skipIf(!!EXTERNAL_ENGINE)("signing (cloud mode)", () => {
   const ns = uniqueId("signed");
 
   beforeAll(async () => {
-    engine = await startTestEngine({ signingKey });
+    engine = await startTestEngine({ signingKey, eventKey: "test-key" });
     const client = new Inngest({
       id: ns,
       isDev: false,
       signingKey,
-      eventKey: "test",
+      eventKey: "test-key",
       baseUrl: engine.url,
       logger: silentLogger(),
     });
@@ -47,10 +48,13 @@ describe.skipIf(!!EXTERNAL_ENGINE)("signing (cloud mode)", () => {
   });
 
   it("syncs in-band with a signed request and runs a function whose requests the SDK verifies", async () => {
-    const res = await fetch(`${engine.url}/v0/sync?url=${encodeURIComponent(app.url)}`, { method: "POST" });
+    const res = await fetch(`${engine.url}/v0/sync?url=${encodeURIComponent(app.url)}`, {
+      method: "POST",
+      headers: auth,
+    });
     expect(res.status).toBe(200);
     const eventId = await sendOne(engine.url, `${ns}/go`);
-    const [run] = await waitForFinishedRuns(engine.url, eventId);
+    const [run] = await waitForFinishedRuns(engine.url, eventId, 1, undefined, auth);
     expect(run.status).toBe("Completed");
     expect(run.output).toBe(21);
   });

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { changeEvents, integrations, tasks, users, WORK_ITEM_STATUSES, workItems } from "@/db/schema";
+import { decryptSecret } from "@/lib/secrets";
 import { seedDemoData } from "@/server/demo/seed";
 import { countWorkItemsByStatus, listWorkItems } from "@/server/work-items/work-items";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
@@ -41,7 +42,8 @@ describe.each(DRIVERS)("demo data on %s", (driver) => {
     const [receiver] = await t.db.select().from(integrations).where(eq(integrations.name, "demo-receiver"));
     expect(receiver).toMatchObject({ url: options.demoReceiverUrl, active: true });
     expect(receiver.eventTypes).toHaveLength(5);
-    expect(receiver.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(receiver.secret).toMatch(/^enc:v1:/);
+    expect(decryptSecret(receiver.secret)).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
   });
 
   it("does nothing when work items already exist", async () => {

@@ -147,6 +147,90 @@ describe.each(DRIVERS)("sync timeline on %s", (driver) => {
     expect(page.pending).toBe(true);
   });
 
+  it("technicians see no query strings or auth-like response headers; managers and admins see them redacted", async () => {
+    const { item } = await scenario();
+    const url = "https://user:pw@n8n.example/webhook/x?token=abc123&env=prod#frag";
+    await t.db.update(integrations).set({ url }).where(eq(integrations.id, hook.id));
+    const all = await t.db.execute(
+      sql`select id from integration_syncs where integration_id = ${hook.id} order by id`,
+    );
+    const [syncId] = (Array.isArray(all) ? all : (all as { rows: { id: number }[] }).rows).map((r) =>
+      Number(r.id),
+    );
+    const redirect =
+      "HTTP 302 Found to https://login.example/sso?session=s3cr3t (redirects are not followed)";
+    await recordAttempt(t.db, {
+      syncId,
+      trigger: "automatic",
+      requestUrl: url,
+      requestHeaders: { "webhook-signature": "[redacted]" },
+      responseStatus: 302,
+      responseHeaders: {
+        "content-type": "text/html",
+        location: "https://login.example/sso?session=s3cr3t",
+        "set-cookie": "sid=cookie-value; HttpOnly",
+        "x-auth-token": "token-value",
+        authorization: "Bearer bearer-value",
+        "x-session-id": "session-value",
+      },
+      responseBody: "",
+      durationMs: 5,
+      errorKind: "redirect",
+      errorMessage: redirect,
+      succeeded: false,
+    });
+    await markSyncFailed(t.db, syncId, redirect);
+    const secrets = [
+      "abc123",
+      "prod",
+      "pw@",
+      "frag",
+      "s3cr3t",
+      "cookie-value",
+      "token-value",
+      "bearer-value",
+      "session-value",
+    ];
+
+    const seen = await getSyncDetail(t.db, syncId, "technician");
+    expect(seen?.integrationUrl).toBe("https://n8n.example/webhook/x");
+    expect(seen?.attempts[0].requestUrl).toBe("https://n8n.example/webhook/x");
+    expect(seen?.attempts[0].responseHeaders).toEqual({
+      "content-type": "text/html",
+      location: "https://login.example/sso",
+    });
+    expect(seen?.attempts[0].errorMessage).toBe(
+      "HTTP 302 Found to https://login.example/sso (redirects are not followed)",
+    );
+    const timeline = await listTimeline(t.db, item.id, { viewer: "technician" });
+    const lastErrors = timeline.entries.flatMap((e) => e.syncs.map((s) => s.lastError)).filter(Boolean);
+    expect(lastErrors).toEqual([seen?.attempts[0].errorMessage]);
+    for (const secret of secrets) {
+      expect(JSON.stringify(seen)).not.toContain(secret);
+      expect(JSON.stringify(timeline)).not.toContain(secret);
+    }
+
+    for (const role of ["manager", "admin"] as const) {
+      const detail = await getSyncDetail(t.db, syncId, role);
+      expect(detail?.integrationUrl).toBe(
+        "https://user:[redacted]@n8n.example/webhook/x?token=[redacted]&env=[redacted]",
+      );
+      expect(detail?.attempts[0].requestUrl).toBe(detail?.integrationUrl);
+      expect(detail?.attempts[0].responseHeaders).toEqual({
+        "content-type": "text/html",
+        location: "https://login.example/sso?session=[redacted]",
+        "set-cookie": "[redacted]",
+        "x-auth-token": "[redacted]",
+        authorization: "[redacted]",
+        "x-session-id": "[redacted]",
+      });
+      expect(detail?.lastError).toBe(
+        "HTTP 302 Found to https://login.example/sso?session=[redacted] (redirects are not followed)",
+      );
+      for (const secret of secrets) expect(JSON.stringify(detail)).not.toContain(secret);
+    }
+  });
+
   it("shows attempts, last response and latency, and stops being pending once everything settled", async () => {
     const { item } = await scenario();
     const all = await t.db.execute(sql`select id from integration_syncs order by id`);
@@ -193,7 +277,7 @@ describe.each(DRIVERS)("sync timeline on %s", (driver) => {
       lastStatusCode: 200,
       lastDurationMs: 12,
     });
-    const detail = await getSyncDetail(t.db, first);
+    const detail = await getSyncDetail(t.db, first, "manager");
     expect(detail?.attempts.map((a) => [a.number, a.responseStatus, a.responseBody])).toEqual([
       [1, 500, "boom"],
       [2, 200, "ok"],

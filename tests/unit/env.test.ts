@@ -33,6 +33,8 @@ describe("configuration", () => {
     ["DEMO_RECEIVER_URL", "not a url"],
     ["INNGEST_BASE_URL", "engine:8288"],
     ["INNGEST_SIGNING_KEY", "secret"],
+    ["SECRETS_KEY", "too-short"],
+    ["SECRETS_KEY_PREVIOUS", "not-a-key"],
   ])("refuses %s=%j with the variable's name", (name, value) => {
     withEnv({ [name]: value });
     expect(() => env()).toThrow(new RegExp(`Invalid configuration:[\\s\\S]*\\b${name}:`));

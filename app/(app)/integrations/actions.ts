@@ -2,10 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getDb } from "@/db/client";
 import { idSchema } from "@/lib/ids";
-import { type ActionResult, defineAction, INVALID_INPUT_MESSAGE } from "@/server/auth/guard";
-import { getIntegration } from "@/server/integrations/integrations";
+import { echoValues } from "@/server/auth/form-data";
+import { type ActionResult, defineAction } from "@/server/auth/guard";
 import {
   createIntegration,
   editIntegration,
@@ -48,8 +47,9 @@ export const createIntegrationAction = defineAction(
 );
 
 /**
- * On edit the header value is optional: empty keeps the stored one (the form never shows it back).
- * So the create schema's "a name needs a value" rule moves into the handler, where the stored value is known.
+ * On edit the header value is optional: empty keeps the stored one (the form never shows it back), unless
+ * the URL changed. So the create schema's "a name needs a value" rule moves into editIntegration, where the
+ * stored value is known.
  */
 const editSchema = z.preprocess(
   eventTypesAsList,
@@ -63,21 +63,17 @@ const editSchema = z.preprocess(
 export const updateIntegrationAction = defineAction(
   { role: "admin", schema: editSchema, name: "integrations.update" },
   async ({ id, ...input }): Promise<ActionResult<{ id: number }>> => {
-    const current = await getIntegration(getDb(), id);
-    if (!current) return { ok: false, message: "This integration no longer exists" };
-    let headerValue = input.headerValue;
-    if (input.headerName && !headerValue) {
-      if (!current.headerValue) {
-        return {
-          ok: false,
-          message: INVALID_INPUT_MESSAGE,
-          fieldErrors: { headerValue: ["Enter the header's value"] },
-        };
-      }
-      headerValue = current.headerValue;
+    const result = await editIntegration(id, input);
+    if (!result.ok) {
+      // Keep what the admin typed (a new URL) when only the header value is asked for again.
+      const fieldErrors = "fieldErrors" in result ? result.fieldErrors : undefined;
+      return {
+        ok: false,
+        message: result.message,
+        fieldErrors,
+        values: echoValues({ ...input, headerValue: undefined }),
+      };
     }
-    const result = await editIntegration(id, { ...input, headerValue });
-    if (!result.ok) return { ok: false, message: result.message, fieldErrors: { name: [result.message] } };
     revalidateIntegrations(id);
     return { ok: true, data: { id }, message: "Integration saved" };
   },

@@ -28,7 +28,7 @@ export default async function SyncDetailPage({ params }: Props) {
   const user = await requireUser();
   const id = parseId((await params).id, "bigint");
   if (!id) notFound();
-  const sync = await getSyncDetail(getDb(), id);
+  const sync = await getSyncDetail(getDb(), id, user.role);
   if (!sync) notFound();
   const canResend = hasRole(user, "manager") && sync.status !== "pending";
 
@@ -125,7 +125,7 @@ export default async function SyncDetailPage({ params }: Props) {
               <div>
                 <CardTitle>Attempts</CardTitle>
                 <CardDescription>
-                  Each HTTP try, oldest first. Secrets in request headers are redacted.
+                  Each HTTP try, oldest first. Secrets in headers and URL query strings are redacted.
                 </CardDescription>
               </div>
             </CardHeader>

@@ -35,7 +35,8 @@ type Props = {
  * boundary), then the client component keeps it live. Managers get the resend action.
  */
 async function SyncTimelineSection({ workItemId }: { workItemId: number }) {
-  const [user, page] = await Promise.all([getCurrentUser(), listTimeline(getDb(), workItemId)]);
+  const user = await getCurrentUser();
+  const page = await listTimeline(getDb(), workItemId, { viewer: user?.role ?? "technician" });
   return (
     <SyncTimelineClient
       workItemId={workItemId}

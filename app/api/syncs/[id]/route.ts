@@ -14,7 +14,7 @@ export async function GET(_request: Request, context: Context) {
   const user = await authorize("technician");
   if (user instanceof NextResponse) return user;
   const id = await idParam(context, "bigint");
-  const detail = id === null ? null : await getSyncDetail(getDb(), id);
+  const detail = id === null ? null : await getSyncDetail(getDb(), id, user.role);
   if (!detail) return notFound(NOT_FOUND);
   return NextResponse.json(detail, { headers: { "cache-control": "no-store" } });
 }

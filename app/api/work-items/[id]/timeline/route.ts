@@ -30,6 +30,6 @@ export async function GET(request: Request, context: Context) {
   const limit = Math.min(MAX_LIMIT, Math.max(1, Number(url.searchParams.get("limit")) || TIMELINE_PAGE_SIZE));
   const before = url.searchParams.get("before") || null;
   if (before !== null && !CURSOR.test(before)) return apiError(400, "Unknown `before` cursor");
-  const page = await listTimeline(getDb(), id, { before, limit });
+  const page = await listTimeline(getDb(), id, { before, limit, viewer: user.role });
   return NextResponse.json(page, { headers: { "cache-control": "no-store" } });
 }
