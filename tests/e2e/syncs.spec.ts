@@ -46,7 +46,7 @@ const filters = (page: Page) => page.getByRole("search", { name: "Filter syncs" 
 const timelineOf = (page: Page) => page.getByRole("region", { name: "Sync timeline" });
 
 test.describe("sync timeline", () => {
-  test("a technician saves and the timeline shows pending, then synced, without a reload", async ({
+  test("a technician saves and the timeline shows waiting (integration paused), then synced, without a reload", async ({
     browser,
   }) => {
     test.setTimeout(120_000);
@@ -63,13 +63,15 @@ test.describe("sync timeline", () => {
       const save = timeline.getByRole("article", { name: /Tess Technician updated the work item/ });
       await expect(save.getByRole("listitem").filter({ hasText: "Price: 120.00 → 95.50" })).toBeVisible();
       const demo = save.getByRole("listitem").filter({ hasText: "demo-receiver" });
-      await expect(demo.getByText("Pending")).toBeVisible();
+      // A paused integration's pending sync says what it waits for, not "Pending · 0 attempts".
+      await expect(demo.getByText("Waiting", { exact: true })).toBeVisible();
+      await expect(demo.getByText(/^Waiting: integration paused/)).toBeVisible();
       await expect(timeline.getByText("Deliveries pending — updating live")).toBeVisible();
       const url = page.url();
 
       await setIntegrationPaused(admin, "demo-receiver", false);
       await expect(demo.getByText("Synced")).toBeVisible({ timeout: 20_000 });
-      await expect(demo.getByText("Pending")).toHaveCount(0);
+      await expect(demo.getByText("Waiting", { exact: true })).toHaveCount(0);
       const created = timeline.getByRole("article", { name: /created the work item/ });
       await expect(
         created.getByRole("listitem").filter({ hasText: "demo-receiver" }).getByText("Synced"),

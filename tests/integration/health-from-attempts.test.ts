@@ -137,7 +137,9 @@ describe.each(DRIVERS)("integration health from attempts, and waiting syncs, on 
     });
     // A settled sync is not waiting for anything.
     expect(byId.get(created.id)).toMatchObject({ status: "synced", waitingFor: null });
-    expect((await getSyncDetail(t.db, updated.id, "manager"))?.waitingFor).toBe(`integration paused (${reason})`);
+    expect((await getSyncDetail(t.db, updated.id, "manager"))?.waitingFor).toBe(
+      `integration paused (${reason})`,
+    );
 
     await t.db
       .update(integrations)

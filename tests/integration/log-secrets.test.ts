@@ -64,43 +64,74 @@ describe.each(DRIVERS)("no secret or customer data in the error log on %s", (dri
     expect(logged).toContain("params: [not logged]");
   });
 
-  const nulInput = {
-    title: "Cracked screen\u0000",
+  const customerInput = {
+    title: "Cracked screen",
     customerName: "Ana Private",
     customerEmail: CUSTOMER_EMAIL,
     customerPhone: CUSTOMER_PHONE,
     device: "Pixel 8",
   };
 
-  it("logs a work item save that fails on a NUL without the customer's e-mail or phone (server action)", async () => {
-    const { result, lines } = await captureLogs(() =>
-      asUser("technician", () => createWorkItemAction(nulInput)),
+  /** Makes the insert of a work item fail in the database (a check constraint), whatever the driver. */
+  async function withFailingInsert<T>(fn: () => Promise<T>): Promise<T> {
+    await t.db.execute(
+      sql`alter table work_items add constraint log_probe check (title <> 'Cracked screen')`,
+    );
+    try {
+      return await fn();
+    } finally {
+      await t.db.execute(sql`alter table work_items drop constraint log_probe`);
+    }
+  }
+
+  it("logs a work item save that fails in the database without the customer's e-mail or phone (server action)", async () => {
+    const { result, lines } = await withFailingInsert(() =>
+      captureLogs(() => asUser("technician", () => createWorkItemAction(customerInput))),
     );
     expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/Something went wrong/) });
     expect(errorLines(lines).map((e) => e.msg)).toEqual(["Server action failed"]);
     const logged = lines.join("\n");
-    expect(logged).toMatch(/0x00|invalid byte sequence|null character/i);
+    expect(logged).toMatch(/log_probe|check constraint/i); // the error itself is there
     expect(logged).not.toContain(CUSTOMER_EMAIL);
     expect(logged).not.toContain(CUSTOMER_PHONE);
   });
 
-  it("logs a work item save that fails on a NUL without the customer's e-mail or phone (JSON API)", async () => {
-    const { result, lines } = await captureLogs(() =>
-      asUser("technician", () =>
-        createWorkItemRoute(
-          new Request("http://localhost/api/v1/work-items", {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify(nulInput),
-          }),
+  it("logs a work item save that fails in the database without the customer's e-mail or phone (JSON API)", async () => {
+    const { result, lines } = await withFailingInsert(() =>
+      captureLogs(() =>
+        asUser("technician", () =>
+          createWorkItemRoute(
+            new Request("http://localhost/api/v1/work-items", {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(customerInput),
+            }),
+          ),
         ),
       ),
     );
     expect(result.status).toBe(500);
     expect(errorLines(lines).map((e) => e.msg)).toEqual(["JSON API request failed"]);
     const logged = lines.join("\n");
+    expect(logged).toMatch(/log_probe|check constraint/i);
     expect(logged).not.toContain(CUSTOMER_EMAIL);
     expect(logged).not.toContain(CUSTOMER_PHONE);
+  });
+
+  it("refuses a NUL in a work item field with a 422 before the database, logging nothing", async () => {
+    const { result, lines } = await captureLogs(() =>
+      asUser("technician", () =>
+        createWorkItemRoute(
+          new Request("http://localhost/api/v1/work-items", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ ...customerInput, title: "Cracked screen\u0000" }),
+          }),
+        ),
+      ),
+    );
+    expect(result.status).toBe(422);
+    expect(errorLines(lines)).toEqual([]);
   });
 
   it("logs better-auth's own query errors without the session token they were bound to", async () => {
