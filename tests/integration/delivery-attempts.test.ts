@@ -23,22 +23,9 @@ import { DRIVERS } from "../support/db";
 import { captureLogs } from "../support/logs";
 import { type Pipeline, startPipeline } from "../support/pipeline";
 import { startReceiver, type TestReceiver, waitUntil } from "../support/receiver";
+import { ACTOR, ITEM } from "../support/work-item-fixture";
 
-const ACTOR = { id: "user-test", name: "Tess Technician" };
 const WAIT = { timeoutMs: 20_000 };
-const ITEM = {
-  title: "Cracked screen",
-  description: "",
-  customerName: "Ana Novak",
-  customerEmail: null,
-  customerPhone: null,
-  device: "iPhone 13",
-  serialNumber: null,
-  status: "new" as const,
-  priority: "normal" as const,
-  priceCents: 12000,
-  technicianId: null,
-};
 
 /** A receiver that holds every request until the test answers it. */
 async function startGate() {

@@ -25,22 +25,9 @@ import {
   type TestReceiver,
   waitUntil,
 } from "../support/receiver";
+import { ACTOR, ITEM } from "../support/work-item-fixture";
 
-const ACTOR = { id: "user-test", name: "Tess Technician" };
 const WAIT = { timeoutMs: 20_000 };
-const ITEM = {
-  title: "Cracked screen",
-  description: "",
-  customerName: "Ana Novak",
-  customerEmail: null,
-  customerPhone: null,
-  device: "iPhone 13",
-  serialNumber: null,
-  status: "new" as const,
-  priority: "normal" as const,
-  priceCents: 12000,
-  technicianId: null,
-};
 
 type Ops = typeof import("@/server/integrations/operations");
 type Dispatch = typeof import("@/server/deliveries/outbox");

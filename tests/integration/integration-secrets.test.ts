@@ -9,25 +9,12 @@ import { asUser } from "../support/auth";
 import { DRIVERS } from "../support/db";
 import { type Pipeline, startPipeline } from "../support/pipeline";
 import { startReceiver, type TestReceiver } from "../support/receiver";
+import { ACTOR, ITEM } from "../support/work-item-fixture";
 
 // The edit action revalidates pages outside a Next request here; nothing to revalidate.
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
-const ACTOR = { id: "user-test", name: "Tess Technician" };
 const WAIT = { timeoutMs: 20_000 };
-const ITEM = {
-  title: "Cracked screen",
-  description: "",
-  customerName: "Ana Novak",
-  customerEmail: null,
-  customerPhone: null,
-  device: "iPhone 13",
-  serialNumber: null,
-  status: "new" as const,
-  priority: "normal" as const,
-  priceCents: 12000,
-  technicianId: null,
-};
 const HEADER_VALUE = "n8n-header-auth-value-0123456789";
 
 type Ops = typeof import("@/server/integrations/operations");

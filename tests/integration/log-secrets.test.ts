@@ -8,7 +8,7 @@ import { DEMO_PASSWORD, seedDemoUsers } from "@/server/auth/seed-users";
 import { createAuth } from "@/server/auth/server";
 import { asUser } from "../support/auth";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
-import { captureLogs } from "../support/log-capture";
+import { captureLogsDuring } from "../support/logs";
 
 // revalidatePath needs a Next request; here it has nothing to revalidate.
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
@@ -40,7 +40,7 @@ describe.each(DRIVERS)("no secret or customer data in the error log on %s", (dri
   it("logs a failed concurrent create of the same integration name without its secret or header value", async () => {
     // Both creates pass the "name taken?" check before either inserts, so one insert hits the unique
     // index and its DrizzleQueryError (secret and header value among the bound values) is logged.
-    const { lines } = await captureLogs(async () => {
+    const { lines } = await captureLogsDuring(async () => {
       for (let round = 0; round < 10; round++) {
         const input = {
           name: `Twin hook ${round}`,
@@ -86,7 +86,7 @@ describe.each(DRIVERS)("no secret or customer data in the error log on %s", (dri
 
   it("logs a work item save that fails in the database without the customer's e-mail or phone (server action)", async () => {
     const { result, lines } = await withFailingInsert(() =>
-      captureLogs(() => asUser("technician", () => createWorkItemAction(customerInput))),
+      captureLogsDuring(() => asUser("technician", () => createWorkItemAction(customerInput))),
     );
     expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/Something went wrong/) });
     expect(errorLines(lines).map((e) => e.msg)).toEqual(["Server action failed"]);
@@ -98,7 +98,7 @@ describe.each(DRIVERS)("no secret or customer data in the error log on %s", (dri
 
   it("logs a work item save that fails in the database without the customer's e-mail or phone (JSON API)", async () => {
     const { result, lines } = await withFailingInsert(() =>
-      captureLogs(() =>
+      captureLogsDuring(() =>
         asUser("technician", () =>
           createWorkItemRoute(
             new Request("http://localhost/api/v1/work-items", {
@@ -119,7 +119,7 @@ describe.each(DRIVERS)("no secret or customer data in the error log on %s", (dri
   });
 
   it("refuses a NUL in a work item field with a 422 before the database, logging nothing", async () => {
-    const { result, lines } = await captureLogs(() =>
+    const { result, lines } = await captureLogsDuring(() =>
       asUser("technician", () =>
         createWorkItemRoute(
           new Request("http://localhost/api/v1/work-items", {
@@ -149,7 +149,7 @@ describe.each(DRIVERS)("no secret or customer data in the error log on %s", (dri
     const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0];
     await t.db.execute(sql`alter table sessions rename to sessions_away`);
     try {
-      const { lines } = await captureLogs(() =>
+      const { lines } = await captureLogsDuring(() =>
         auth.api.getSession({ headers: new Headers({ cookie }) }).then(
           () => null,
           (e: unknown) => e,

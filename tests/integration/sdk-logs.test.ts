@@ -5,6 +5,7 @@ import { createWorkItem } from "@/server/work-items/work-items";
 import { DRIVERS } from "../support/db";
 import { type Pipeline, startPipeline } from "../support/pipeline";
 import { startReceiver, type TestReceiver } from "../support/receiver";
+import { ACTOR, ITEM } from "../support/work-item-fixture";
 
 // The app's logger is built on first import and is silent under NODE_ENV=test: these tests read its lines.
 const savedLogLevel = vi.hoisted(() => {
@@ -12,21 +13,6 @@ const savedLogLevel = vi.hoisted(() => {
   process.env.LOG_LEVEL = "info";
   return saved;
 });
-
-const ACTOR = { id: "user-test", name: "Tess Technician" };
-const ITEM = {
-  title: "Cracked screen",
-  description: "",
-  customerName: "Ana Novak",
-  customerEmail: null,
-  customerPhone: null,
-  device: "iPhone 13",
-  serialNumber: null,
-  status: "new" as const,
-  priority: "normal" as const,
-  priceCents: 12000,
-  technicianId: null,
-};
 
 /** Everything the process prints from now on until `restore()`: stdout, and stderr with the console. */
 function captureOutput() {
