@@ -71,6 +71,17 @@ const schema = z.object({
       error: "must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.5,172.16.0.0/12",
     }),
   /** Where the dev demo receiver listens; the seeded demo integration points at it. */
+  /** Bearer token a Prometheus scraper sends to `/api/metrics`; unset, the endpoint is off. */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .refine(
+      (v) => v === undefined || v.length >= 16,
+      "must be at least 16 characters (openssl rand -hex 24)",
+    ),
+  /** How long `/api/ready` waits for the database and the engine each. */
+  READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   DEMO_RECEIVER_URL: httpUrl.default("http://localhost:3999/hooks/work-items"),
   // Read by the Inngest SDK itself; validated here so a typo stops the app with the variable's name.
   INNGEST_DEV: z.string().optional(),

@@ -14,6 +14,7 @@ import {
 } from "@/db/schema";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { observeAttempt, observeFailedDelivery } from "@/server/metrics/registry";
 import { classifyResponse, deliverWebhook, webhookDispatcher } from "./http";
 import { releaseLease, takeLease } from "./lease";
 import { findBlocker } from "./ordering";
@@ -105,8 +106,12 @@ export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | 
   return row ? Number(row.number) : null;
 }
 
+/**
+ * Gives a pending sync up. Only the statement that moves it counts it as a failed delivery (metrics), so
+ * a repeated onFailure counts nothing twice.
+ */
 export async function markSyncFailed(db: Db, syncId: number, error: string): Promise<void> {
-  await db
+  const [failed] = await db
     .update(integrationSyncs)
     .set({
       status: "failed",
@@ -114,7 +119,16 @@ export async function markSyncFailed(db: Db, syncId: number, error: string): Pro
       completedAt: sql`now()`,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.status, "pending")));
+    .from(integrations)
+    .where(
+      and(
+        eq(integrationSyncs.id, syncId),
+        eq(integrationSyncs.status, "pending"),
+        eq(integrations.id, integrationSyncs.integrationId),
+      ),
+    )
+    .returning({ integration: integrations.name });
+  if (failed) observeFailedDelivery(failed.integration);
 }
 
 /**
@@ -277,6 +291,7 @@ async function sendLeased(
     succeeded: result.ok,
   });
   if (recorded === null) return { outcome: "missing" };
+  observeAttempt(integration.name, result.ok, result.durationMs);
 
   const next = classifyResponse(result);
   if (next === "success") {
