@@ -4,6 +4,7 @@ import {
   ChevronRight,
   CirclePause,
   ClipboardList,
+  Download,
   History,
   ListChecks,
   LoaderCircle,
@@ -12,7 +13,7 @@ import {
 import Link from "next/link";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonVariants } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/lib/utils";
 import type { SyncDetail, TimelineEntry, TimelinePage, TimelineSync } from "@/server/syncs/timeline";
@@ -159,19 +160,37 @@ export function SyncTimelineClient({ workItemId, initial, resendAction }: Props)
             Every change and what each integration answered, newest first.
           </p>
         </div>
-        <p aria-live="polite" className="flex items-center gap-1.5 text-sm text-slate-600">
-          {pending ? (
-            <>
-              <LoaderCircle
-                aria-hidden
-                className="size-4 animate-spin text-amber-600 motion-reduce:animate-none"
-              />
-              Deliveries pending — updating live
-            </>
-          ) : state.entries.length ? (
-            "All syncs settled"
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+          <p aria-live="polite" className="flex items-center gap-1.5 text-sm text-slate-600">
+            {pending ? (
+              <>
+                <LoaderCircle
+                  aria-hidden
+                  className="size-4 animate-spin text-amber-600 motion-reduce:animate-none"
+                />
+                Deliveries pending — updating live
+              </>
+            ) : state.entries.length ? (
+              "All syncs settled"
+            ) : null}
+          </p>
+          {state.entries.length ? (
+            <div className="flex items-center gap-1">
+              {(["csv", "json"] as const).map((format) => (
+                <a
+                  key={format}
+                  href={`/api/work-items/${workItemId}/timeline?format=${format}`}
+                  download
+                  className={buttonVariants({ variant: "ghost", size: "sm" })}
+                  aria-label={`Download the whole timeline as ${format.toUpperCase()}`}
+                >
+                  <Download aria-hidden />
+                  {format.toUpperCase()}
+                </a>
+              ))}
+            </div>
           ) : null}
-        </p>
+        </div>
       </div>
       {error ? (
         <p role="alert" className="border-b border-red-100 bg-red-50 px-5 py-2 text-sm text-red-800">

@@ -46,7 +46,7 @@ type Filters = Pick<ExplorerParams, "object" | "integrationId" | "eventType" | "
  * read from `integration_syncs_work_item_created_idx`, `…_integration_created_idx`,
  * `…_status_created_idx` or `…_created_idx`.
  */
-async function explorerConditions(db: Db, filters: Filters): Promise<SQL[] | null> {
+export async function explorerConditions(db: Db, filters: Filters): Promise<SQL[] | null> {
   const where: SQL[] = [];
   const object = parseObjectFilter(filters.object);
   if (object?.kind === "invalid") return null;

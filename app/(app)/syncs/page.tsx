@@ -1,12 +1,14 @@
+import { Download } from "lucide-react";
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { RecoverForm } from "@/components/syncs/recover-form";
 import { SyncExplorer } from "@/components/syncs/sync-explorer";
+import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
 import { listIntegrationOptions, listSyncCountsByObject, listSyncs } from "@/server/syncs/explorer";
-import { parseExplorerParams } from "@/server/syncs/explorer-params";
+import { explorerQuery, parseExplorerParams } from "@/server/syncs/explorer-params";
 import { previewRecoveryAction, recoverFailedAction } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -29,6 +31,19 @@ export default async function SyncsPage({ searchParams }: Props) {
       <PageHeader
         title="Syncs"
         description="Every sync to every integration. Filters, sorting and the page live in the address bar."
+        actions={
+          params.view === "syncs" ? (
+            // Every sync the filters match, in this order; not only the page on screen.
+            <a
+              href={`/api/syncs/export.csv${explorerQuery({ ...params, page: 1 })}`}
+              download
+              className={buttonVariants({ variant: "secondary", size: "sm" })}
+            >
+              <Download aria-hidden />
+              Export CSV
+            </a>
+          ) : null
+        }
       />
       <div className="space-y-6">
         <SyncExplorer params={params} integrations={integrations} {...data} />
