@@ -1,4 +1,5 @@
-import type { Page } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import type { Download, Page } from "@playwright/test";
 import { expect, snapshot, test } from "./fixtures";
 import { pageAs } from "./session-cache";
 
@@ -6,6 +7,11 @@ const unique = () => Math.random().toString(36).slice(2, 8);
 const RECEIVER = `http://localhost:${process.env.DEMO_RECEIVER_PORT ?? 3998}`;
 
 const newPage = pageAs;
+
+async function readDownload(download: Download): Promise<string> {
+  const file = await download.path();
+  return readFile(file, "utf8");
+}
 
 async function createWorkItem(page: Page, title: string): Promise<string> {
   await page.goto("/work-items/new");
@@ -188,6 +194,45 @@ test.describe("sync explorer", () => {
       .click();
     await expect(page).toHaveURL(/\/work-items\/\d+/);
     await expect(timelineOf(page)).toBeVisible();
+  });
+
+  test("a manager exports the filtered explorer as CSV and a work item's timeline as CSV", async ({
+    browser,
+  }) => {
+    test.setTimeout(60_000);
+    const page = await newPage(browser, "manager");
+    const path = await createWorkItem(page, `Export ${unique()}`);
+    const reference = /RMA-\d{6}/.exec(
+      (await page.getByRole("heading", { level: 1 }).textContent()) ?? "",
+    )?.[0];
+    await expect(
+      timelineOf(page)
+        .getByRole("button", { name: /demo-receiver/ })
+        .getByText("Synced"),
+    ).toBeVisible({ timeout: 20_000 });
+
+    const timelineDownload = page.waitForEvent("download");
+    await timelineOf(page).getByRole("link", { name: "Download the whole timeline as CSV" }).click();
+    const timeline = await timelineDownload;
+    expect(timeline.suggestedFilename()).toBe(`${reference}-timeline.csv`);
+    const timelineLines = (await readDownload(timeline)).trimEnd().split("\r\n");
+    expect(timelineLines[0]).toMatch(/^\uFEFFchanged_at,subject,/);
+    expect(timelineLines.some((l) => l.includes("demo-receiver") && l.includes(",synced,"))).toBe(true);
+
+    await page.goto(`/syncs?object=${reference}&status=synced`);
+    await expect(page.getByRole("table", { name: "Syncs" }).getByRole("row").nth(1)).toContainText(
+      reference!,
+    );
+    const explorerDownload = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Export CSV" }).click();
+    const explorer = await explorerDownload;
+    expect(explorer.suggestedFilename()).toMatch(/^syncs-\d{8}-\d{4}\.csv$/);
+    const [header, ...rows] = (await readDownload(explorer)).trimEnd().split("\r\n");
+    expect(header).toMatch(/^\uFEFFsync_id,created_at,integration,reference,/);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatch(new RegExp(`,${reference},.*,synced,`));
+    expect(path).toMatch(/^\/work-items\/\d+$/);
+    await page.context().close();
   });
 
   test("a technician cannot open the explorer", async ({ browser }) => {
