@@ -1,4 +1,5 @@
 import { type DemoRole, expect, signIn, test } from "./fixtures";
+import { pageAs } from "./session-cache";
 
 type Caller = DemoRole | "signed out";
 const RANK: Record<DemoRole, number> = { technician: 1, manager: 2, admin: 3 };
@@ -47,7 +48,13 @@ test.describe("every page checks the role on the server", () => {
   }
 
   test("data routes refuse a signed-out caller", async ({ request }) => {
-    for (const path of ["/api/work-items/1/timeline", "/api/syncs/1", "/api/v1/work-items/1"]) {
+    for (const path of [
+      "/api/work-items/1/timeline",
+      "/api/work-items/1/timeline?format=csv",
+      "/api/syncs/1",
+      "/api/syncs/export.csv",
+      "/api/v1/work-items/1",
+    ]) {
       const res = await request.get(path, { maxRedirects: 0 });
       expect(res.status(), path).toBe(401);
     }
@@ -56,5 +63,19 @@ test.describe("every page checks the role on the server", () => {
       maxRedirects: 0,
     });
     expect(create.status()).toBe(401);
+  });
+
+  test("a technician cannot export the sync explorer; health answers without a session, metrics not", async ({
+    browser,
+    request,
+  }) => {
+    const technician = await pageAs(browser, "technician");
+    const res = await technician.request.get("/api/syncs/export.csv", { maxRedirects: 0 });
+    expect(res.status()).toBe(403);
+    await technician.context().close();
+    expect((await request.get("/api/health")).status()).toBe(200);
+    expect((await request.get("/api/ready")).status()).toBe(200);
+    // The e2e server sets no METRICS_TOKEN: the endpoint is off, never open.
+    expect((await request.get("/api/metrics")).status()).toBe(404);
   });
 });
