@@ -16,6 +16,8 @@ export type DbHandle = {
   db: Db;
   driver: "pglite" | "postgres";
   close: () => Promise<void>;
+  /** The postgres:// URL this handle was opened with (postgres driver), for a side connection such as the migration lock. */
+  url?: string;
 };
 
 export type OpenOptions =
@@ -29,6 +31,7 @@ export function openDatabase(options: OpenOptions): DbHandle {
       db: drizzlePostgres(client, { schema }) as unknown as Db,
       driver: "postgres",
       close: () => client.end({ timeout: 5 }),
+      url: options.url,
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
