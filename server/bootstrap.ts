@@ -21,6 +21,7 @@ export async function bootstrap(): Promise<void> {
   const reencrypted = await reencryptStoredSecrets(handle.db);
   if (reencrypted)
     logger.info({ integrations: reencrypted }, "Integration secrets encrypted under SECRETS_KEY");
+  if (!config.SMTP_URL) logger.info("E-mail notices are off (SMTP_URL unset): pauses show in the app only");
   const shouldSeed = config.NODE_ENV !== "production" || config.SEED_DEMO_DATA;
   if (!shouldSeed) return;
   const users = await seedDemoUsers(handle.db);

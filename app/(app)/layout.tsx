@@ -1,11 +1,15 @@
 import { Wrench } from "lucide-react";
 import Link from "next/link";
 import { type NavLink, NavLinks } from "@/components/app-shell/nav-links";
+import { type BannerNotice, NoticeBanner } from "@/components/app-shell/notice-banner";
 import { UserMenu } from "@/components/auth/user-menu";
+import { getDb } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { signOutAction } from "@/server/auth/actions";
-import { hasRole, requireUser } from "@/server/auth/guard";
+import { hasRole, requireUser, type SessionUser } from "@/server/auth/guard";
 import { demoReceiverEnabled } from "@/server/demo/demo-receiver";
+import { listOpenNotices } from "@/server/notifications/notices";
+import { acknowledgeNoticeAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 
@@ -18,11 +22,29 @@ const NAV: Array<NavLink & { role: Role }> = [
   { href: "/demo-receiver", label: "Demo receiver", role: "admin" },
 ];
 
+/** Managers and admins see open notices; technicians none (they cannot act on an integration). */
+async function bannerNotices(user: SessionUser): Promise<BannerNotice[]> {
+  if (!hasRole(user, "manager")) return [];
+  const admin = hasRole(user, "admin");
+  return (await listOpenNotices(getDb())).map((n) => ({
+    id: n.id,
+    text: n.text,
+    createdAt: n.createdAt.toISOString(),
+    integration: n.integration,
+    href: !n.integration
+      ? "/syncs"
+      : admin
+        ? `/integrations/${n.integration.id}`
+        : `/syncs?integration=${n.integration.id}`,
+  }));
+}
+
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
   const links = NAV.filter(
     (link) => hasRole(user, link.role) && (link.href !== "/demo-receiver" || demoReceiverEnabled()),
   ).map(({ href, label }) => ({ href, label }));
+  const notices = await bannerNotices(user);
   return (
     <div className="flex min-h-dvh flex-col">
       <a
@@ -53,6 +75,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </div>
         </div>
       </header>
+      <NoticeBanner notices={notices} action={acknowledgeNoticeAction} />
       <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:px-6 sm:py-8">
         {children}
       </main>

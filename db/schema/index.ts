@@ -1,4 +1,5 @@
 export * from "./auth";
 export * from "./change-events";
 export * from "./integrations";
+export * from "./notifications";
 export * from "./work-items";

@@ -40,6 +40,12 @@ export const integrations = pgTable("integrations", {
   lastFailureAt: timestamp("last_failure_at", { withTimezone: true }),
   lastFailureStatus: integer("last_failure_status"),
   lastFailureError: text("last_failure_error"),
+  /**
+   * The same streak counted towards an automatic pause (server/integrations/auto-pause.ts): moved with
+   * the health columns, and also cleared by a resume, so a resumed integration gets a full allowance again.
+   */
+  autoPauseStreak: integer("auto_pause_streak").notNull().default(0),
+  autoPauseStreakSince: timestamp("auto_pause_streak_since", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,6 +1,7 @@
 import { deliverWebhookFunction } from "./deliver-webhook";
 import { fanOutChangeEvent } from "./fan-out";
 import { pruneOldSyncs, recoverFailedSyncs, recoverStuckSyncs } from "./maintenance";
+import { emailPauseNotice, sendOpsWebhookFunction } from "./notifications";
 import { redispatchOutbox } from "./outbox";
 
 export const functions = [
@@ -10,4 +11,6 @@ export const functions = [
   recoverStuckSyncs,
   pruneOldSyncs,
   recoverFailedSyncs,
+  emailPauseNotice,
+  sendOpsWebhookFunction,
 ];

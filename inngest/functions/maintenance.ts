@@ -8,12 +8,14 @@ import {
 } from "@/server/deliveries/recovery";
 import { pruneSyncedSyncs } from "@/server/deliveries/retention";
 import { clearExpiredPreviousSecrets } from "@/server/integrations/integrations";
+import { undispatchedNoticeEvents } from "@/server/notifications/notices";
 import { inngest } from "../client";
 import { failedRecoveryRequested, recoveryRequested, retentionRequested } from "../events";
 
 /**
  * The safety net under the retries (server/deliveries/recovery.ts), every 5 minutes or on request; it also
- * deletes previous signing secrets whose rotation grace period is over.
+ * deletes previous signing secrets whose rotation grace period is over, and sends again the event of a
+ * notice no notify run has received (the step that paused crashed before handing it back).
  */
 export const recoverStuckSyncs = inngest.createFunction(
   {
@@ -29,7 +31,9 @@ export const recoverStuckSyncs = inngest.createFunction(
     const expiredSecretsCleared = await step.run("clear-expired-previous-secrets", () =>
       clearExpiredPreviousSecrets(getDb()),
     );
-    return { ...found, expiredSecretsCleared };
+    const notices = await step.run("find-unsent-notices", () => undispatchedNoticeEvents(getDb()));
+    if (notices.length > 0) await step.sendEvent("resend-notices", notices);
+    return { ...found, expiredSecretsCleared, noticesResent: notices.length };
   },
 );
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { hashPassword } from "better-auth/crypto";
-import { and, asc, count, eq, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accounts, type Role, sessions, users } from "@/db/schema";
 
@@ -32,6 +32,18 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
     })
     .from(users)
     .orderBy(asc(users.name), asc(users.email));
+}
+
+/** Active (not deactivated) users with one of `roles`: who is told about a notice. */
+export async function listActiveUsersWithRoles(
+  db: Db,
+  roles: readonly Role[],
+): Promise<{ id: string; name: string; email: string; role: Role }[]> {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role })
+    .from(users)
+    .where(and(inArray(users.role, [...roles]), isActive))
+    .orderBy(asc(users.email));
 }
 
 export async function getUserById(db: Db, id: string): Promise<UserRow | undefined> {

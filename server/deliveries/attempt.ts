@@ -12,12 +12,15 @@ import {
   syncAttempts,
   workItems,
 } from "@/db/schema";
+import type { DeliveryFailedEvent, IntegrationPausedEvent } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { decideAutoPause, type PauseStreak } from "@/server/integrations/auto-pause";
 import { observeAttempt, observeFailedDelivery } from "@/server/metrics/registry";
+import { pauseAutomatically } from "@/server/notifications/notices";
 import { classifyResponse, deliverWebhook, webhookDispatcher } from "./http";
 import { releaseLease, takeLease } from "./lease";
-import { findBlocker } from "./ordering";
+import { type DeliveryRequest, findBlocker } from "./ordering";
 import { serializeBody } from "./payload";
 import { redactHeaders } from "./redact";
 import { extraHeaders, signingSecrets, signWebhook } from "./sign";
@@ -59,14 +62,21 @@ export type AttemptRecord = {
   succeeded: boolean;
 };
 
+export type RecordedAttempt = {
+  number: number;
+  /** The integration's streak towards an automatic pause after this attempt (server/integrations/auto-pause.ts). */
+  streak: PauseStreak;
+};
+
 /**
  * Writes one attempt row, moves the sync's counters, gives its lease back and moves its integration's
  * health (failed attempts in a row, failing since, last success and failure: every attempt counts, not
- * only syncs given up; last success to the second), in one statement (one round trip: this runs once per try). Returns the attempt
- * number, or null when the sync was deleted meanwhile (its integration removed).
+ * only syncs given up; last success to the second) and its streak towards an automatic pause, in one
+ * statement (one round trip: this runs once per try). Returns the attempt number and the streak after
+ * it, or null when the sync was deleted meanwhile (its integration removed).
  */
-export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | null> {
-  const result = await db.execute<{ number: number }>(sql`
+export async function recordAttempt(db: Db, a: AttemptRecord): Promise<RecordedAttempt | null> {
+  const result = await db.execute(sql`
     with updated as (
       update ${integrationSyncs} set
         attempt_count = attempt_count + 1,
@@ -84,6 +94,9 @@ export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | 
       update ${integrations} set
         failed_attempts_in_a_row = case when ${a.succeeded}::boolean then 0 else failed_attempts_in_a_row + 1 end,
         failing_since = case when ${a.succeeded}::boolean then null else coalesce(failing_since, now()) end,
+        auto_pause_streak = case when ${a.succeeded}::boolean then 0 else auto_pause_streak + 1 end,
+        auto_pause_streak_since = case when ${a.succeeded}::boolean then null
+          else coalesce(auto_pause_streak_since, now()) end,
         last_success_at = case when ${a.succeeded}::boolean then now() else last_success_at end,
         last_failure_at = case when ${a.succeeded}::boolean then last_failure_at else now() end,
         last_failure_status = case when ${a.succeeded}::boolean then last_failure_status else ${a.responseStatus}::int end,
@@ -93,25 +106,42 @@ export async function recordAttempt(db: Db, a: AttemptRecord): Promise<number | 
         -- most once a second, so parallel deliveries of one integration do not queue on its row.
         and (not ${a.succeeded}::boolean or failed_attempts_in_a_row <> 0 or last_success_at is null
           or last_success_at < now() - interval '1 second')
+      returning auto_pause_streak, auto_pause_streak_since
+    ), inserted as (
+      insert into ${syncAttempts} (sync_id, number, trigger, request_url, request_headers, response_status,
+        response_headers, response_body, duration_ms, error_kind, error_message)
+      select ${a.syncId}::bigint, attempt_count, ${a.trigger}::attempt_trigger, ${a.requestUrl}::text,
+        ${JSON.stringify(a.requestHeaders)}::jsonb, ${a.responseStatus}::int,
+        ${a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders)}::jsonb, ${a.responseBody}::text,
+        ${a.durationMs}::int, ${a.errorKind}::text, ${a.errorMessage}::text
+      from updated
+      returning number
     )
-    insert into ${syncAttempts} (sync_id, number, trigger, request_url, request_headers, response_status,
-      response_headers, response_body, duration_ms, error_kind, error_message)
-    select ${a.syncId}::bigint, attempt_count, ${a.trigger}::attempt_trigger, ${a.requestUrl}::text,
-      ${JSON.stringify(a.requestHeaders)}::jsonb, ${a.responseStatus}::int,
-      ${a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders)}::jsonb, ${a.responseBody}::text,
-      ${a.durationMs}::int, ${a.errorKind}::text, ${a.errorMessage}::text
-    from updated
-    returning number`);
-  const [row] = rowsOf<{ number: number }>(result);
-  return row ? Number(row.number) : null;
+    select inserted.number, health.auto_pause_streak as streak, health.auto_pause_streak_since as since
+    from inserted left join health on true`);
+  const [row] = rowsOf<{ number: number; streak: number | null; since: Date | string | null }>(result);
+  if (!row) return null;
+  return {
+    number: Number(row.number),
+    streak: {
+      failures: Number(row.streak ?? 0),
+      since: row.since === null ? null : new Date(row.since),
+      lastError: a.errorMessage,
+    },
+  };
 }
 
 /**
- * Gives a pending sync up. Only the statement that moves it counts it as a failed delivery (metrics), so
- * a repeated onFailure counts nothing twice.
+ * Fails a pending sync for good; returns its attempt count, or null when it was not pending (any more).
+ * Only the statement that moves it counts it as a failed delivery (metrics), so a repeated onFailure
+ * counts nothing twice.
  */
-export async function markSyncFailed(db: Db, syncId: number, error: string): Promise<void> {
-  const [failed] = await db
+export async function markSyncFailed(
+  db: Db,
+  syncId: number,
+  error: string,
+): Promise<{ attempts: number } | null> {
+  const [row] = await db
     .update(integrationSyncs)
     .set({
       status: "failed",
@@ -127,28 +157,14 @@ export async function markSyncFailed(db: Db, syncId: number, error: string): Pro
         eq(integrations.id, integrationSyncs.integrationId),
       ),
     )
-    .returning({ integration: integrations.name });
-  if (failed) observeFailedDelivery(failed.integration);
+    .returning({ attempts: integrationSyncs.attemptCount, integration: integrations.name });
+  if (!row) return null;
+  observeFailedDelivery(row.integration);
+  return { attempts: row.attempts };
 }
 
-/**
- * Pauses an active integration (compare-and-set): a 410 that arrives when it is paused already (a POST
- * that was on the wire when the first 410 landed) leaves the first reason and time alone. Returns the
- * reason the integration is paused for.
- */
-async function pauseIntegration(db: Db, integrationId: number, reason: string): Promise<string> {
-  const paused = await db
-    .update(integrations)
-    .set({ active: false, pausedReason: reason, pausedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(and(eq(integrations.id, integrationId), eq(integrations.active, true)))
-    .returning({ id: integrations.id });
-  if (paused.length > 0) return reason;
-  const [row] = await db
-    .select({ reason: integrations.pausedReason })
-    .from(integrations)
-    .where(eq(integrations.id, integrationId));
-  return row?.reason ?? reason;
-}
+/** What delivery steps hand back for their function to send with step.sendEvent. */
+export type OutgoingEvent = DeliveryRequest | IntegrationPausedEvent | DeliveryFailedEvent;
 
 /**
  * Marks an error thrown only so Inngest retries (a 500, a timeout, a reset, Retry-After, a lease another
@@ -166,7 +182,8 @@ export function deliverySubject(sync: Pick<IntegrationSync, "subjectType" | "sub
 export type DeliveryOutcome =
   | { outcome: "synced"; attempt: number; status: number | null }
   | { outcome: "already-settled"; status: string }
-  | { outcome: "paused"; reason: string }
+  /** `notify`: this try paused the integration; the caller sends the event with step.sendEvent. */
+  | { outcome: "paused"; reason: string; notify?: IntegrationPausedEvent }
   | { outcome: "waiting"; blockedBy: { syncId: number | null; changeEventId: string | null } }
   /** Another run holds the lease (posting now, or it died and the lease runs out at `until`). */
   | { outcome: "in-flight"; until: string | null; subject: string; logFields: Record<string, unknown> }
@@ -303,18 +320,41 @@ async function sendLeased(
   }
   const failure = `Webhook to ${integration.name} for ${subject} failed (attempt ${attemptNumber}): ${result.errorMessage}`;
   const facts = { status: result.status, errorKind: result.errorKind, ms: result.durationMs };
+  if (next === "pause-integration") {
+    const pause = await pauseAutomatically(
+      db,
+      integration.id,
+      `Receiver answered 410 Gone on ${new Date().toISOString()}`,
+    );
+    log.warn(
+      facts,
+      pause.paused
+        ? `${failure}; integration ${integration.name} paused`
+        : `${failure}; integration ${integration.name} was paused already`,
+    );
+    return pause.paused
+      ? { outcome: "paused", reason: pause.reason, notify: pause.event }
+      : { outcome: "paused", reason: pause.reason };
+  }
+  // This failure may be the one that reaches a threshold: pause rather than retry, the sync stays
+  // pending and goes out in order on resume.
+  const decision = decideAutoPause(recorded.streak, {
+    failures: config.AUTO_PAUSE_FAILURES,
+    hours: config.AUTO_PAUSE_AFTER_HOURS,
+  });
+  if (decision) {
+    const pause = await pauseAutomatically(db, integration.id, decision.reason);
+    log.warn(
+      { ...facts, streak: recorded.streak.failures, rule: decision.rule },
+      pause.paused
+        ? `${failure}; integration ${integration.name} paused: ${decision.reason}`
+        : `${failure}; integration ${integration.name} was paused already`,
+    );
+    return pause.paused
+      ? { outcome: "paused", reason: pause.reason, notify: pause.event }
+      : { outcome: "paused", reason: pause.reason };
+  }
   switch (next) {
-    case "pause-integration": {
-      const ours = `Receiver answered 410 Gone on ${new Date().toISOString()}`;
-      const reason = await pauseIntegration(db, integration.id, ours);
-      log.warn(
-        facts,
-        reason === ours
-          ? `${failure}; integration ${integration.name} paused`
-          : `${failure}; integration ${integration.name} was paused already`,
-      );
-      return { outcome: "paused", reason };
-    }
     case "fail-permanently":
       log.warn(facts, `${failure}; not retrying`);
       throw new NonRetriableError(failure);

@@ -8,9 +8,10 @@ import { deliveryRequested, failedRecoveryRequested } from "@/inngest/events";
 import { logger } from "@/lib/logger";
 import type { OperationResult } from "@/lib/result";
 import { getIntegration } from "@/server/integrations/integrations";
-import { attemptDelivery, getDeliveryContext, markSyncFailed } from "./attempt";
+import { deliveryFailedEvents } from "@/server/notifications/ops-webhook";
+import { attemptDelivery, getDeliveryContext, markSyncFailed, type OutgoingEvent } from "./attempt";
 import { fanOut } from "./fan-out";
-import { awaitsFanOut, type DeliveryRequest, releaseRequests } from "./ordering";
+import { awaitsFanOut, releaseRequests } from "./ordering";
 
 /**
  * The safety net under the retries, and the manager's recovery tools: change events whose fan-out gave
@@ -33,8 +34,8 @@ const LOST_AFTER_MINUTES = 10;
 export async function recoverLost(
   db: Db,
   holder: string,
-): Promise<{ fannedOut: number; stuck: number; requests: DeliveryRequest[] }> {
-  const requests: DeliveryRequest[] = [];
+): Promise<{ fannedOut: number; stuck: number; requests: OutgoingEvent[] }> {
+  const requests: OutgoingEvent[] = [];
   const unfanned = await listUnfannedChangeEvents(db, { minutes: LOST_AFTER_MINUTES });
   if (unfanned.length > 0) {
     logger.warn({ count: unfanned.length }, `Fanning out ${unfanned.length} lost change event(s) again`);
@@ -290,7 +291,7 @@ export type RecoveredBatch = {
   waiting: number;
   /** Handed to a deliver-webhook run of their own (it retries with backoff). */
   handedOff: number;
-  requests: DeliveryRequest[];
+  requests: OutgoingEvent[];
 };
 
 /**
@@ -309,7 +310,9 @@ export async function deliverRecoveredInOrder(
   const result: RecoveredBatch = { synced: 0, failed: 0, waiting: 0, handedOff: 0, requests: [] };
   for (const syncId of syncIds) {
     try {
-      const { outcome } = await attemptDelivery(db, syncId, "manual", holder);
+      const attempt = await attemptDelivery(db, syncId, "manual", holder);
+      const { outcome } = attempt;
+      if (attempt.outcome === "paused" && attempt.notify) result.requests.push(attempt.notify);
       if (outcome === "missing") continue;
       if (outcome === "waiting" || outcome === "paused" || outcome === "in-flight") {
         result.waiting++;
@@ -328,7 +331,18 @@ export async function deliverRecoveredInOrder(
         result.handedOff++;
         continue;
       }
-      await markSyncFailed(db, syncId, error.message);
+      const failed = await markSyncFailed(db, syncId, error.message);
+      const ctx = failed ? await getDeliveryContext(db, syncId) : undefined;
+      if (failed && ctx) {
+        result.requests.push(
+          ...deliveryFailedEvents({
+            syncId,
+            integrationId: ctx.sync.integrationId,
+            attempts: failed.attempts,
+            error: error.message,
+          }),
+        );
+      }
       result.failed++;
     }
     const ctx = await getDeliveryContext(db, syncId);

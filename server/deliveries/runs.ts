@@ -5,6 +5,7 @@ import type { AttemptTrigger } from "@/db/schema";
 import { deliveryRequested } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { deliveryFailedEvents } from "@/server/notifications/ops-webhook";
 import {
   attemptDelivery,
   attemptLeased,
@@ -14,6 +15,7 @@ import {
   expectedRetry,
   getDeliveryContext,
   markSyncFailed,
+  type OutgoingEvent,
 } from "./attempt";
 import { type DeliveryRequest, releaseRequests } from "./ordering";
 
@@ -32,8 +34,11 @@ export type DeliverNowResult = {
   handedOff: number;
   /** Later deliveries of the same integration and object released by the ones settled here. */
   released: number;
-  /** Delivery runs to request (retries handed off, releases): the caller sends them with step.sendEvent. */
-  requests: DeliveryRequest[];
+  /**
+   * Delivery runs to request (retries handed off, releases) and notifications (a pause, a sync given
+   * up): the caller sends them with step.sendEvent.
+   */
+  requests: OutgoingEvent[];
 };
 
 /** How many syncs one step tries at once. */
@@ -58,7 +63,7 @@ export async function deliverNow(
   syncs: DeliveryContext[],
   holder: string,
 ): Promise<DeliverNowResult> {
-  const requests: DeliveryRequest[] = [];
+  const requests: OutgoingEvent[] = [];
   const result: DeliverNowResult = { synced: 0, failed: 0, waiting: 0, handedOff: 0, released: 0, requests };
 
   const tryOne = async (ctx: DeliveryContext) => {
@@ -69,6 +74,7 @@ export async function deliverNow(
         sync.status === "pending" && sync.leaseHolder === holder
           ? await attemptLeased(db, ctx, "automatic", holder)
           : await attemptDelivery(db, sync.id, "automatic", holder);
+      if (outcome.outcome === "paused" && outcome.notify) requests.push(outcome.notify);
       if (outcome.outcome === "waiting" || outcome.outcome === "paused" || outcome.outcome === "in-flight") {
         result.waiting++;
         return;
@@ -89,7 +95,17 @@ export async function deliverNow(
         result.handedOff++;
         return;
       }
-      await markSyncFailed(db, sync.id, error.message);
+      const failed = await markSyncFailed(db, sync.id, error.message);
+      if (failed) {
+        requests.push(
+          ...deliveryFailedEvents({
+            syncId: sync.id,
+            integrationId: sync.integrationId,
+            attempts: failed.attempts,
+            error: error.message,
+          }),
+        );
+      }
       result.failed++;
     }
     const released = await releaseRequests(db, sync);
@@ -124,7 +140,7 @@ export async function deliverRequested(
   syncId: number,
   trigger: AttemptTrigger,
   holder: string,
-): Promise<{ outcome: DeliveryOutcome; requests: DeliveryRequest[] }> {
+): Promise<{ outcome: DeliveryOutcome; requests: OutgoingEvent[] }> {
   const outcome = await attemptDelivery(db, syncId, trigger, holder);
   if (outcome.outcome === "in-flight") {
     // attemptDelivery logged it (warn: an expected wait, not an error).
@@ -138,13 +154,20 @@ export async function deliverRequested(
       outcome.logFields,
     );
   }
+  if (outcome.outcome === "paused" && outcome.notify) {
+    const { notify, ...rest } = outcome;
+    return { outcome: rest, requests: [notify] };
+  }
   const settled = outcome.outcome === "synced" || outcome.outcome === "already-settled";
   return { outcome, requests: settled ? await releaseAfter(db, syncId) : [] };
 }
 
-/** When a delivery run has given up: the sync is failed for good, and the next one may go. */
-export async function failRequested(db: Db, syncId: number, error: string): Promise<DeliveryRequest[]> {
-  await markSyncFailed(db, syncId, error);
+/**
+ * When a delivery run has given up: the sync is failed for good, and the next one may go (and, with an
+ * operational webhook, `delivery.failed` goes out).
+ */
+export async function failRequested(db: Db, syncId: number, error: string): Promise<OutgoingEvent[]> {
+  const failed = await markSyncFailed(db, syncId, error);
   const ctx = await getDeliveryContext(db, syncId);
   if (!ctx) {
     logger.error({ syncId, error }, `Delivery of sync ${syncId} failed for good`);
@@ -155,5 +178,8 @@ export async function failRequested(db: Db, syncId: number, error: string): Prom
     { syncId, integrationId: integration.id, workItemId: sync.workItemId, reference, error },
     `Delivery of ${deliverySubject(sync, reference)} to ${integration.name} failed for good: ${error}`,
   );
-  return releaseRequests(db, sync);
+  const notify = failed
+    ? deliveryFailedEvents({ syncId, integrationId: integration.id, attempts: failed.attempts, error })
+    : [];
+  return [...(await releaseRequests(db, sync)), ...notify];
 }

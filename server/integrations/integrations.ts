@@ -95,6 +95,8 @@ export async function setIntegrationActive(
       active,
       pausedReason: active ? null : reason,
       pausedAt: active ? null : sql`now()`,
+      // A resume starts the count towards an automatic pause again (auto-pause.ts); the health streak stays.
+      ...(active ? { autoPauseStreak: 0, autoPauseStreakSince: null } : {}),
       updatedAt: sql`now()`,
     })
     .where(eq(integrations.id, id))

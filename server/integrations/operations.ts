@@ -1,10 +1,13 @@
 import "server-only";
 import { type Db, getDb } from "@/db/client";
+import { inngest } from "@/inngest/client";
+import { integrationResumed } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import type { OperationResult } from "@/lib/result";
 import { listPendingSyncIds, requestDeliveries } from "@/server/deliveries/recovery";
 import { generateSecret } from "@/server/deliveries/sign";
+import { opsWebhookEnabled } from "@/server/notifications/ops-webhook";
 import {
   getIntegration,
   getIntegrationByName,
@@ -84,10 +87,14 @@ export async function pauseIntegrationByAdmin(
   return { ok: true, data: summarizeIntegration(row) };
 }
 
-/** Resuming delivers everything that waited, oldest first. */
+/**
+ * Resuming delivers everything that waited, oldest first, and (with an operational webhook) sends
+ * `integration.resumed`.
+ */
 export async function resumeIntegration(
   id: number,
   db: Db = getDb(),
+  by: { id: string; name: string } | null = null,
 ): Promise<OperationResult<{ integration: IntegrationSummary; requested: number }>> {
   const row = await setIntegrationActive(db, id, true, null);
   if (!row) return { ok: false, message: "This integration no longer exists" };
@@ -95,6 +102,15 @@ export async function resumeIntegration(
   const stamp = Date.now();
   await requestDeliveries(pending, "automatic", (syncId) => `sync-${syncId}-resume-${stamp}`);
   logger.info({ integrationId: id, requested: pending.length }, `Integration ${row.name} resumed`);
+  if (opsWebhookEnabled()) {
+    const resumedAt = new Date(stamp).toISOString();
+    await inngest.send(
+      integrationResumed.create(
+        { integrationId: id, resumedAt, resumedBy: by, pending: pending.length },
+        { id: `integration-resumed-${id}-${stamp}` },
+      ),
+    );
+  }
   return { ok: true, data: { integration: summarizeIntegration(row), requested: pending.length } };
 }
 

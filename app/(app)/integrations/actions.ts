@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { idSchema } from "@/lib/ids";
 import { echoValues } from "@/server/auth/form-data";
-import { type ActionResult, defineAction } from "@/server/auth/guard";
+import { type ActionResult, actorOf, defineAction } from "@/server/auth/guard";
 import {
   createIntegration,
   editIntegration,
@@ -105,8 +105,8 @@ export const pauseIntegrationAction = defineAction(
 
 export const resumeIntegrationAction = defineAction(
   { role: "admin", schema: idInput, name: "integrations.resume" },
-  async ({ id }): Promise<ActionResult<{ requested: number }>> => {
-    const result = await resumeIntegration(id);
+  async ({ id }, user): Promise<ActionResult<{ requested: number }>> => {
+    const result = await resumeIntegration(id, undefined, actorOf(user));
     if (!result.ok) return { ok: false, message: result.message };
     revalidateIntegrations(id);
     const n = result.data.requested;

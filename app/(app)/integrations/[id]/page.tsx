@@ -19,6 +19,7 @@ import { getDb } from "@/db/client";
 import { parseId } from "@/lib/ids";
 import { requireUser } from "@/server/auth/guard";
 import { listIntegrationHealth } from "@/server/integrations/health";
+import { listIntegrationNotices } from "@/server/notifications/notices";
 import {
   pauseIntegrationAction,
   resumeIntegrationAction,
@@ -47,6 +48,12 @@ export default async function IntegrationPage({ params }: Props) {
   const integration = await load((await params).id);
   if (!integration) notFound();
   const h = integration.health;
+  // The notice written with this pause (same statement, same time), if it was an automatic one.
+  const [latest] = integration.pausedAt ? await listIntegrationNotices(getDb(), integration.id, 1) : [];
+  const notice =
+    latest && integration.pausedAt && latest.createdAt.getTime() >= integration.pausedAt.getTime()
+      ? latest
+      : null;
   return (
     <>
       <PageHeader
@@ -108,6 +115,14 @@ export default async function IntegrationPage({ params }: Props) {
             </span>
           ) : null}
           . New changes wait; resuming delivers them oldest first.
+          {notice ? (
+            <span className="mt-1 block" suppressHydrationWarning>
+              Managers and admins were told.{" "}
+              {notice.acknowledgedAt
+                ? `Acknowledged by ${notice.acknowledgedByName ?? "a former user"} at ${formatDateTime(notice.acknowledgedAt.toISOString())}.`
+                : "Not acknowledged yet."}
+            </span>
+          ) : null}
         </Alert>
       ) : null}
 
