@@ -29,6 +29,7 @@ const TABLES = [
   "integrations",
   "integration_syncs",
   "sync_attempts",
+  "notices",
 ];
 
 type Caller = Role | null;
@@ -85,6 +86,8 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
       integrations: await import("@/app/(app)/integrations/actions"),
       syncs: await import("@/app/(app)/syncs/actions"),
       ops: await import("@/server/integrations/operations"),
+      shell: await import("@/app/(app)/actions"),
+      notices: await import("@/server/notifications/notices"),
     };
   }
 
@@ -304,6 +307,20 @@ describe.each(DRIVERS)("every server action checks the role on %s", (driver) => 
         const target = await integration();
         await actions.ops.pauseIntegrationByAdmin(target.id, "test", t.db);
         return () => actions.integrations.resumeIntegrationAction({ id: target.id });
+      },
+    },
+    {
+      name: "acknowledge notice",
+      min: "manager",
+      run: async () => {
+        const target = await integration();
+        const paused = await actions.notices.pauseAutomatically(
+          t.db,
+          target.id,
+          "Paused automatically: test",
+        );
+        if (!paused.paused) throw new Error("fixture notice not written");
+        return () => actions.shell.acknowledgeNoticeAction({ id: paused.noticeId });
       },
     },
     {

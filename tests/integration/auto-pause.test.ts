@@ -332,4 +332,72 @@ describe.each(DRIVERS)("automatic pause with notice on %s", (driver) => {
     expect(smtp.mails).toHaveLength(1);
     expect(smtp.mails[0].envelopeTo).toEqual(told);
   });
+
+  it("a sync given up sends a signed delivery.failed: at once for a 400, after the retries for a 503", async () => {
+    configureAll({ AUTO_PAUSE_FAILURES: "0", AUTO_PAUSE_AFTER_HOURS: "0" });
+    receiver = await startReceiver({ defaultResponse: 400 });
+    const integration = await integrationFor(receiver.urlFor("/hook"));
+    const { result: item } = await settled(() => newItem());
+    receiver.setDefaultResponse(503);
+    await settled(() => save(item.id, 1, { description: "Screen replaced" }));
+
+    // The run that gave up reports it from its failure handler, a run the engine starts of its own.
+    await opsReceiver.waitForRequests(2, WAIT);
+    const syncs = await p.db.db
+      .select()
+      .from(integrationSyncs)
+      .where(eq(integrationSyncs.workItemId, item.id))
+      .orderBy(asc(integrationSyncs.revision));
+    expect(syncs.map((s) => s.status)).toEqual(["failed", "failed"]);
+    expect(syncs[1].attemptCount).toBeGreaterThan(2);
+    const failed = opsReceiver.requests;
+    expect(failed.map((r) => (r.json as { type: string }).type)).toEqual([
+      "delivery.failed",
+      "delivery.failed",
+    ]);
+    for (const [index, request] of failed.entries()) {
+      expect(() => new Webhook(opsSecret).verify(request.rawBody, request.headers)).not.toThrow();
+      expect(request.headers["webhook-id"]).toBe(
+        `ops_failed_${syncs[index].id}_${syncs[index].attemptCount}`,
+      );
+      expect(request.json).toMatchObject({
+        data: {
+          sync: { id: syncs[index].id, webhook_id: syncs[index].webhookId },
+          integration: { id: integration.id, name: integration.name },
+          work_item: { id: item.id, reference: item.reference },
+          attempts: syncs[index].attemptCount,
+          error: expect.stringMatching(index === 0 ? /HTTP 400/ : /HTTP 503/),
+        },
+      });
+    }
+    // Failing for good is not a pause (both thresholds are off here).
+    expect((await integrationRow(integration.id)).active).toBe(true);
+    expect(await noticesOf(integration.id)).toHaveLength(0);
+  });
+
+  it("the recovery cron sends a notice again when no notify run received it (the pausing step died)", async () => {
+    configureAll();
+    const integration = await integrationFor("http://127.0.0.1:9/hook");
+    const { pauseAutomatically } = await import("@/server/notifications/notices");
+    const paused = await pauseAutomatically(
+      p.db.db,
+      integration.id,
+      "Paused automatically: 50 failed attempts",
+    );
+    if (!paused.paused) throw new Error("not paused");
+    await p.db.db.update(notices).set({ createdAt: sql`now() - interval '3 minutes'` });
+    const { inngest } = await import("@/inngest/client");
+    const { recoveryRequested } = await import("@/inngest/events");
+    await settled(() => inngest.send(recoveryRequested.create({ reason: "test" })));
+    expect(smtp.mails).toHaveLength(1);
+    expect(opsReceiver.requests.map((r) => (r.json as { type: string }).type)).toEqual([
+      "integration.paused",
+    ]);
+    const [row] = await noticesOf(integration.id);
+    expect(row.dispatchedAt).not.toBeNull();
+    // The next pass finds nothing to send.
+    smtp.clear();
+    await settled(() => inngest.send(recoveryRequested.create({ reason: "again" })));
+    expect(smtp.mails).toHaveLength(0);
+  });
 });

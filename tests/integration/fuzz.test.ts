@@ -150,6 +150,7 @@ const TABLES = [
   "integrations",
   "integration_syncs",
   "sync_attempts",
+  "notices",
   "users",
   "accounts",
   "sessions",
@@ -287,7 +288,9 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
   it("integration and sync actions: every schema-invalid input gets ok:false with a reason and writes nothing", async () => {
     const integrationsActions = await import("@/app/(app)/integrations/actions");
     const syncsActions = await import("@/app/(app)/syncs/actions");
+    const shellActions = await import("@/app/(app)/actions");
     const { createIntegration } = await import("@/server/integrations/operations");
+    const { pauseAutomatically } = await import("@/server/notifications/notices");
     const { events } = await seedItem();
     const url = "http://127.0.0.1:9/fuzz-hook";
     const created = await createIntegration(
@@ -296,6 +299,8 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
     );
     if (!created.ok) throw new Error(created.message);
     const id = created.data.integration.id;
+    const notice = await pauseAutomatically(p.db.db, id, "Paused automatically: fuzz");
+    if (!notice.paused) throw new Error("fixture notice not written");
     const [sync] = await p.db.db
       .insert(integrationSyncs)
       .values({
@@ -326,6 +331,7 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
       ["rotateSecret", integrationsActions.rotateSecretAction, { id }],
       ["sendTestEvent", integrationsActions.sendTestEventAction, { id }],
       ["resendSync", syncsActions.resendSyncAction, { syncId: sync.id }],
+      ["acknowledgeNotice", shellActions.acknowledgeNoticeAction, { id: notice.noticeId }],
       [
         "recoverFailed",
         syncsActions.recoverFailedAction,
