@@ -46,7 +46,7 @@ const COLUMNS = [
 function describeChanges(entry: TimelineEntry, userNames: Record<string, string>): string {
   const show = (field: string, value: unknown) => {
     if (value === null || value === undefined || value === "") return "—";
-    if (field === "assigneeId" && typeof value === "string") return userNames[value] ?? value;
+    if (field === "technicianId" && typeof value === "string") return userNames[value] ?? value;
     return typeof value === "string" ? value : JSON.stringify(value);
   };
   return Object.entries(entry.changes)

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDbHandle } from "@/db/client";
-import type { SyncStatus } from "@/db/schema";
+import { type SyncStatus, users } from "@/db/schema";
 import { listSyncs } from "@/server/syncs/explorer";
 import type { ExplorerParams, ExplorerSortKey } from "@/server/syncs/explorer-params";
 import { exportSyncsCsv } from "@/server/syncs/export";
@@ -175,13 +175,21 @@ describe.each(DRIVERS)("exports on %s", (driver) => {
   });
 
   it("a work item's whole timeline downloads as CSV and JSON, past the page size", async () => {
+    await t.db
+      .insert(users)
+      .values({ id: "user-export-tess", name: "Tess Export", email: "tess-export@f.test" });
     const created = await createWorkItem(t.db, ITEM, ACTOR);
     if (!created.ok) throw new Error(created.reason);
     for (let revision = 1; revision <= 120; revision++) {
+      // Revision 50 also assigns a technician: the CSV names them, as the page does, not by user id.
       const saved = await updateWorkItem(
         t.db,
         created.row.id,
-        { revision, description: revision === 7 ? '=cmd|" /C calc"!A0' : `edit ${revision}` },
+        {
+          revision,
+          description: revision === 7 ? '=cmd|" /C calc"!A0' : `edit ${revision}`,
+          ...(revision === 50 ? { technicianId: "user-export-tess" } : {}),
+        },
         ACTOR,
       );
       if (!saved.ok || !saved.changed) throw new Error(`save ${revision} failed`);
@@ -205,6 +213,7 @@ describe.each(DRIVERS)("exports on %s", (driver) => {
     expect(rows.map((r) => Number(r[3]))).toEqual(Array.from({ length: 121 }, (_, i) => 121 - i));
     const seventh = rows.find((r) => r[3] === "8");
     expect(seventh?.[6]).toBe(`description: edit 6 → =cmd|" /C calc"!A0`);
+    expect(rows.find((r) => r[3] === "51")?.[6]).toContain("technicianId: — → Tess Export");
 
     const json = await get("json");
     expect(json.headers.get("content-type")).toBe("application/json; charset=utf-8");
