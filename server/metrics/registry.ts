@@ -27,30 +27,24 @@ function create(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "fixed_service_" });
   const registers = [registry];
-  const pending = new Gauge({
-    name: "fixed_service_pending_syncs",
-    help: "Syncs waiting to be delivered (pending), per integration",
-    labelNames: ["integration"] as const,
-    registers,
-  });
-  const oldestPendingAge = new Gauge({
-    name: "fixed_service_oldest_pending_age_seconds",
-    help: "Age of the oldest pending sync per integration (0 when none is pending)",
-    labelNames: ["integration"] as const,
-    registers,
-  });
-  const failedAttemptsInARow = new Gauge({
-    name: "fixed_service_failed_attempts_in_a_row",
-    help: "Failed attempts since the integration's last successful one",
-    labelNames: ["integration"] as const,
-    registers,
-  });
-  const paused = new Gauge({
-    name: "fixed_service_integration_paused",
-    help: "1 while the integration is paused (by an admin, a 410 or the auto-pause), else 0",
-    labelNames: ["integration"] as const,
-    registers,
-  });
+  const perIntegration = (name: string, help: string) =>
+    new Gauge({ name, help, labelNames: ["integration"] as const, registers });
+  const pending = perIntegration(
+    "fixed_service_pending_syncs",
+    "Syncs waiting to be delivered (pending), per integration",
+  );
+  const oldestPendingAge = perIntegration(
+    "fixed_service_oldest_pending_age_seconds",
+    "Age of the oldest pending sync per integration (0 when none is pending)",
+  );
+  const failedAttemptsInARow = perIntegration(
+    "fixed_service_failed_attempts_in_a_row",
+    "Failed attempts since the integration's last successful one",
+  );
+  const paused = perIntegration(
+    "fixed_service_integration_paused",
+    "1 while the integration is paused (by an admin, a 410 or the auto-pause), else 0",
+  );
   const outboxBacklog = new Gauge({
     name: "fixed_service_outbox_backlog",
     help: "Saved change events not yet handed to Inngest",
