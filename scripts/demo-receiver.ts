@@ -1,11 +1,13 @@
 /**
  * A stand-in for n8n in development: accepts webhooks on POST /hooks/<anything>, keeps the last
  * 200 in memory and in .data/demo-receiver.jsonl, and lists them on GET /received (read by the app's
- * /demo-receiver page, which verifies the signatures with the integration's secret).
+ * /demo-receiver page, which verifies the signatures with the integration's secret). It also catches
+ * the app's e-mail on DEMO_SMTP_PORT (mail-catcher.ts) and lists it on GET /mails.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { type CaughtMail, startMailCatcher } from "./mail-catcher";
 
 const PORT = Number(process.env.DEMO_RECEIVER_PORT ?? 3999);
 if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65_535) {
@@ -15,6 +17,13 @@ if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65_535) {
   process.exit(1);
 }
 const HOST = process.env.DEMO_RECEIVER_HOST ?? "127.0.0.1";
+const SMTP_PORT = Number(process.env.DEMO_SMTP_PORT ?? 2525);
+if (!Number.isInteger(SMTP_PORT) || SMTP_PORT < 0 || SMTP_PORT > 65_535) {
+  console.error(
+    `Invalid configuration:\n  DEMO_SMTP_PORT: must be a port number (got "${process.env.DEMO_SMTP_PORT}")`,
+  );
+  process.exit(1);
+}
 const FILE = path.resolve(process.env.DEMO_RECEIVER_FILE ?? ".data/demo-receiver.jsonl");
 const KEEP = 200;
 const MAX_BODY = 1024 * 1024;
@@ -45,6 +54,10 @@ const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
   if (req.method === "GET" && url.pathname === "/received") {
     send(res, 200, { data: [...received].reverse() });
+    return;
+  }
+  if (req.method === "GET" && url.pathname === "/mails") {
+    send(res, 200, { data: catcher?.mails() ?? [] });
     return;
   }
   if (req.method === "GET" && url.pathname === "/health") {
@@ -90,8 +103,34 @@ const server = http.createServer((req, res) => {
   });
 });
 
+let catcher: { mails: () => CaughtMail[]; close: () => Promise<void> } | undefined;
+startMailCatcher({
+  port: SMTP_PORT,
+  host: HOST,
+  onMail: (mail) =>
+    console.log(
+      JSON.stringify({
+        level: "info",
+        msg: `mail caught: "${mail.subject}" from ${mail.from} to ${mail.to.join(", ")}`,
+        seq: mail.seq,
+      }),
+    ),
+}).then(
+  (started) => {
+    catcher = started;
+    console.log(
+      JSON.stringify({ level: "info", msg: `mail catcher listening on smtp://${HOST}:${started.port}` }),
+    );
+  },
+  (error: Error) =>
+    console.log(JSON.stringify({ level: "warn", msg: `mail catcher not started: ${error.message}` })),
+);
+
 server.listen(PORT, HOST, () => {
   console.log(JSON.stringify({ level: "info", msg: `demo receiver listening on http://${HOST}:${PORT}` }));
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    void catcher?.close();
+    server.close(() => process.exit(0));
+  });

@@ -11,6 +11,9 @@ const APP_PORT = process.env.PORT ?? "3000";
 const HOST = process.env.HOST ?? "127.0.0.1";
 const ENGINE_PORT = process.env.ENGINE_PORT ?? "8288";
 const RECEIVER_PORT = process.env.DEMO_RECEIVER_PORT ?? "3999";
+const SMTP_PORT = process.env.DEMO_SMTP_PORT ?? "2525";
+// The demo receiver catches mail on SMTP_PORT; a developer's own SMTP_URL wins.
+const smtpUrl = process.env.SMTP_URL ?? `smtp://127.0.0.1:${SMTP_PORT}`;
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const nextArgs = process.argv.slice(process.argv[2] === "start" || process.argv[2] === "dev" ? 3 : 2);
 const pretty = (process.env.LOG_FORMAT ?? "pretty") !== "json";
@@ -49,7 +52,7 @@ const specs = [
     color: 35,
     command: process.execPath,
     args: [tsx, "scripts/demo-receiver.ts"],
-    env: { ...shared, DEMO_RECEIVER_PORT: RECEIVER_PORT },
+    env: { ...shared, DEMO_RECEIVER_PORT: RECEIVER_PORT, DEMO_SMTP_PORT: SMTP_PORT },
   },
   {
     name: "engine",
@@ -71,7 +74,7 @@ const specs = [
     command: process.execPath,
     // next dev listens on all interfaces unless told: the demo users' passwords are public.
     args: ["node_modules/next/dist/bin/next", mode, "-p", APP_PORT, "-H", HOST, ...nextArgs],
-    env: shared,
+    env: { ...shared, SMTP_URL: smtpUrl },
   },
 ];
 
@@ -88,6 +91,9 @@ const banner = [
     : []),
   `  engine        http://127.0.0.1:${ENGINE_PORT} (runs and steps)`,
   `  demo receiver http://localhost:${RECEIVER_PORT}/received (also the app's Demo receiver page)`,
+  process.env.SMTP_URL
+    ? "  e-mail        through your SMTP_URL"
+    : `  e-mail        caught at smtp://127.0.0.1:${SMTP_PORT} (logged, and listed on the Demo receiver page)`,
   `  listening on ${HOST}${HOST === "127.0.0.1" ? " only (HOST=0.0.0.0 opens it to the network)" : ""}`,
   `  ${pretty ? "LOG_FORMAT=json prints the raw JSON log lines; " : ""}Ctrl+C stops all three`,
   ...notes.map((n) => `  ${n}`),

@@ -17,6 +17,9 @@ if (!existsSync(".next/BUILD_ID")) {
 process.env.PORT ??= "3300";
 process.env.ENGINE_PORT ??= "8390";
 process.env.DEMO_RECEIVER_PORT ??= "3998";
+// No e-mail in the browser suite (the integration suite has a real SMTP server); the catcher takes any free port.
+process.env.SMTP_URL ??= "";
+process.env.DEMO_SMTP_PORT ??= "0";
 process.env.PGLITE_DIR = `${dataDir}/pglite`;
 process.env.ENGINE_DATA_DIR = `${dataDir}/engine`;
 process.env.DEMO_RECEIVER_FILE = `${dataDir}/demo-receiver.jsonl`;

@@ -21,8 +21,8 @@ export type CheckedWebhook = ReceivedWebhook & {
 };
 
 /** Where the dev-only demo receiver lists what it got (same origin as its webhook URL). */
-function demoReceiverListUrl(webhookUrl: string): string {
-  return new URL("/received", webhookUrl).toString();
+function demoReceiverListUrl(webhookUrl: string, list: "received" | "mails"): string {
+  return new URL(`/${list}`, webhookUrl).toString();
 }
 
 /**
@@ -38,9 +38,28 @@ export function demoReceiverEnabled(config: Pick<Env, "NODE_ENV" | "SEED_DEMO_DA
  * integration would, so it takes the same road: the SSRF-guarded dispatcher (WEBHOOK_ALLOWED_HOSTS),
  * no redirects followed (a 3xx is "not running"), a timeout and a size cap.
  */
-export async function fetchReceived(webhookUrl: string): Promise<ReceivedWebhook[] | null> {
+export function fetchReceived(webhookUrl: string): Promise<ReceivedWebhook[] | null> {
+  return fetchList<ReceivedWebhook>(demoReceiverListUrl(webhookUrl, "received"));
+}
+
+/** A mail the demo receiver's catcher got (scripts/mail-catcher.ts). */
+export type CaughtMail = {
+  seq: number;
+  receivedAt: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+};
+
+/** The e-mail the demo receiver caught (npm run dev points SMTP_URL at it), newest first; null when unreadable. */
+export function fetchCaughtMails(webhookUrl: string): Promise<CaughtMail[] | null> {
+  return fetchList<CaughtMail>(demoReceiverListUrl(webhookUrl, "mails"));
+}
+
+async function fetchList<T>(url: string): Promise<T[] | null> {
   try {
-    const res = await request(demoReceiverListUrl(webhookUrl), {
+    const res = await request(url, {
       method: "GET",
       dispatcher: webhookDispatcher(),
       signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
@@ -60,7 +79,7 @@ export async function fetchReceived(webhookUrl: string): Promise<ReceivedWebhook
       chunks.push(chunk);
     }
     const data = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { data?: unknown }).data;
-    return Array.isArray(data) ? (data as ReceivedWebhook[]) : null;
+    return Array.isArray(data) ? (data as T[]) : null;
   } catch {
     return null;
   }

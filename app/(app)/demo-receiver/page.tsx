@@ -1,5 +1,5 @@
 import { formatDistanceToNow } from "date-fns";
-import { Inbox, ShieldAlert, ShieldCheck } from "lucide-react";
+import { Inbox, Mail, ShieldAlert, ShieldCheck } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell/page-header";
@@ -10,19 +10,73 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
 import { signingSecrets } from "@/server/deliveries/sign";
-import { checkSignatures, demoReceiverEnabled, fetchReceived } from "@/server/demo/demo-receiver";
+import {
+  type CaughtMail,
+  checkSignatures,
+  demoReceiverEnabled,
+  fetchCaughtMails,
+  fetchReceived,
+} from "@/server/demo/demo-receiver";
 import { getIntegrationByName } from "@/server/integrations/integrations";
 
 export const dynamic = "force-dynamic";
 
 const DEMO_INTEGRATION_NAME = "demo-receiver";
 
+/** The notice e-mails npm run dev's catcher got (only when SMTP_URL points at it). */
+function CaughtMails({ mails }: { mails: CaughtMail[] }) {
+  return (
+    <Card className="mt-6">
+      <CardHeader>
+        <div>
+          <CardTitle>{mails.length} e-mail(s) caught</CardTitle>
+          <CardDescription>
+            Notices to managers and admins, caught by the demo receiver's SMTP catcher (DEMO_SMTP_PORT).
+            Newest first.
+          </CardDescription>
+        </div>
+      </CardHeader>
+      <CardContent className="p-0">
+        {mails.length === 0 ? (
+          <EmptyState
+            icon={<Mail />}
+            title="No e-mail yet"
+            description="An integration paused automatically sends one to every active manager and admin."
+          />
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {mails.map((m) => (
+              <li key={m.seq} className="px-5 py-3">
+                <details>
+                  <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+                    <span className="font-mono text-slate-500">#{m.seq}</span>
+                    <span className="font-medium text-slate-900">{m.subject}</span>
+                    <span className="min-w-0 break-all text-slate-600">to {m.to.join(", ")}</span>
+                    <time className="ml-auto text-slate-500" dateTime={m.receivedAt}>
+                      {formatDistanceToNow(new Date(m.receivedAt), { addSuffix: true })}
+                    </time>
+                  </summary>
+                  <pre className="mt-3 max-h-80 overflow-auto rounded-lg bg-slate-50 p-3 text-xs whitespace-pre-wrap text-slate-800">
+                    {`From: ${m.from}\nTo: ${m.to.join(", ")}\nSubject: ${m.subject}\n\n${m.text}`}
+                  </pre>
+                </details>
+              </li>
+            ))}
+          </ul>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
 export default async function DemoReceiverPage() {
   if (!demoReceiverEnabled()) notFound();
   // Admins only: it shows whole webhook bodies (customer details) and reaches the integration's host.
   await requireUser("admin");
   const integration = await getIntegrationByName(getDb(), DEMO_INTEGRATION_NAME);
-  const received = integration ? await fetchReceived(integration.url) : null;
+  const [received, mails] = integration
+    ? await Promise.all([fetchReceived(integration.url), fetchCaughtMails(integration.url)])
+    : [null, null];
   const checked = received && integration ? checkSignatures(received, signingSecrets(integration)) : [];
 
   return (
@@ -123,6 +177,7 @@ export default async function DemoReceiverPage() {
           </CardContent>
         </Card>
       )}
+      {mails ? <CaughtMails mails={mails} /> : null}
     </>
   );
 }
