@@ -21,6 +21,7 @@ export type TestDb = DbHandle & {
 };
 
 const TABLES = [
+  "audit_log",
   "sync_attempts",
   "integration_syncs",
   "change_events",
