@@ -2,11 +2,12 @@ import "server-only";
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { type Db, getDb, rowsOf } from "@/db/client";
-import { changeEvents, integrationSyncs, integrations } from "@/db/schema";
+import { changeEvents, integrationSyncs, integrations, workItems } from "@/db/schema";
 import { inngest } from "@/inngest/client";
 import { deliveryRequested, failedRecoveryRequested } from "@/inngest/events";
 import { logger } from "@/lib/logger";
 import type { OperationResult } from "@/lib/result";
+import { type AuditActor, recordAudit, SYSTEM_ACTOR } from "@/server/audit/audit";
 import { getIntegration } from "@/server/integrations/integrations";
 import { deliveryFailedEvents } from "@/server/notifications/ops-webhook";
 import { attemptDelivery, getDeliveryContext, markSyncFailed, type OutgoingEvent } from "./attempt";
@@ -154,23 +155,46 @@ export async function listUnfannedChangeEvents(
   return rowsOf<{ id: string }>(result).map((r) => r.id);
 }
 
-/** A manual resend: the same sync and webhook-id, a new attempt marked "manual". */
+/** "sync 42 (RMA-000012 → n8n)", the sync as the audit log names it. */
+async function syncLabel(db: Db, syncId: number): Promise<string> {
+  const [row] = await db
+    .select({ reference: workItems.reference, integration: integrations.name })
+    .from(integrationSyncs)
+    .innerJoin(integrations, eq(integrations.id, integrationSyncs.integrationId))
+    .leftJoin(workItems, eq(workItems.id, integrationSyncs.workItemId))
+    .where(eq(integrationSyncs.id, syncId));
+  if (!row) return `sync ${syncId}`;
+  return `sync ${syncId} (${row.reference ?? "deleted item"} → ${row.integration})`;
+}
+
+/**
+ * A manual resend: the same sync and webhook-id, a new attempt marked "manual". The reopen and its audit
+ * entry commit together; a refusal is recorded too.
+ */
 export async function resendSync(
   syncId: number,
   db: Db = getDb(),
+  actor: AuditActor = SYSTEM_ACTOR,
 ): Promise<OperationResult<{ syncId: number }>> {
-  const reopened = await reopenSync(db, syncId);
+  const label = await syncLabel(db, syncId);
+  const target = { type: "sync" as const, id: syncId, label };
+  const reopened = await db.transaction(async (tx) => {
+    const ok = await reopenSync(tx, syncId);
+    if (ok) await recordAudit(tx, { actor, action: "sync.resend", target, outcome: "succeeded" });
+    return ok;
+  });
   if (!reopened) {
     const [row] = await db
       .select({ prunedAt: integrationSyncs.prunedAt })
       .from(integrationSyncs)
       .where(eq(integrationSyncs.id, syncId));
-    return {
-      ok: false,
-      message: row?.prunedAt
+    const message = !row
+      ? "This sync no longer exists"
+      : row.prunedAt
         ? "This creation was delivered and its payload has since been removed by retention; it is not sent again"
-        : "Only a synced or failed sync can be resent",
-    };
+        : "Only a synced or failed sync can be resent";
+    await recordAudit(db, { actor, action: "sync.resend", target, outcome: "refused", message });
+    return { ok: false, message };
   }
   await requestDeliveries([syncId], "manual", (id) => `sync-${id}-resend-${Date.now()}`);
   return { ok: true, data: { syncId } };
@@ -237,9 +261,28 @@ export async function previewRecovery(
 export async function recoverFailed(
   scope: RecoveryScope,
   db: Db = getDb(),
+  actor: AuditActor = SYSTEM_ACTOR,
 ): Promise<OperationResult<RecoveryPreview>> {
   const preview = await previewRecovery(scope, db);
-  if (!preview.ok) return preview;
+  const range = { since: scope.since.toISOString(), until: scope.until.toISOString() };
+  const target = {
+    type: "integration" as const,
+    id: scope.integrationId,
+    label: preview.ok
+      ? `failed syncs of ${preview.data.integrationName ? `integration ${preview.data.integrationName}` : "all integrations"}`
+      : `failed syncs of integration ${scope.integrationId}`,
+  };
+  if (!preview.ok) {
+    await recordAudit(db, {
+      actor,
+      action: "syncs.recover",
+      target,
+      outcome: "refused",
+      message: preview.message,
+      details: range,
+    });
+    return preview;
+  }
   const events = preview.data.integrations.map((i) =>
     failedRecoveryRequested.create(
       { integrationId: i.id, since: preview.data.since, until: preview.data.until },
@@ -247,6 +290,18 @@ export async function recoverFailed(
     ),
   );
   if (events.length > 0) await inngest.send(events);
+  // After the events are sent (no transaction spans Inngest): the range and what it counted.
+  await recordAudit(db, {
+    actor,
+    action: "syncs.recover",
+    target,
+    outcome: "succeeded",
+    details: {
+      ...range,
+      count: preview.data.count,
+      integrations: preview.data.integrations.map((i) => ({ id: i.id, name: i.name, count: i.count })),
+    },
+  });
   logger.info(
     { integrationId: scope.integrationId, requested: preview.data.count },
     `Recovering ${preview.data.count} failed deliveries`,

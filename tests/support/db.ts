@@ -21,6 +21,7 @@ export type TestDb = DbHandle & {
 };
 
 const TABLES = [
+  "audit_log",
   "notices",
   "sync_attempts",
   "integration_syncs",

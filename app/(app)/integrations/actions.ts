@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { getDb } from "@/db/client";
 import { idSchema } from "@/lib/ids";
 import { echoValues } from "@/server/auth/form-data";
 import { type ActionResult, actorOf, defineAction } from "@/server/auth/guard";
@@ -33,8 +34,8 @@ function revalidateIntegrations(id?: number) {
 /** Creates an integration; its signing secret comes back in the result, once, and is never stored client-side. */
 export const createIntegrationAction = defineAction(
   { role: "admin", schema: createSchema, name: "integrations.create" },
-  async (input): Promise<ActionResult<{ id: number; name: string; secret: string }>> => {
-    const result = await createIntegration(input);
+  async (input, user): Promise<ActionResult<{ id: number; name: string; secret: string }>> => {
+    const result = await createIntegration(input, getDb(), actorOf(user));
     if (!result.ok) return { ok: false, message: result.message, fieldErrors: { name: [result.message] } };
     revalidateIntegrations();
     const { integration, secret } = result.data;
@@ -62,8 +63,8 @@ const editSchema = z.preprocess(
 
 export const updateIntegrationAction = defineAction(
   { role: "admin", schema: editSchema, name: "integrations.update" },
-  async ({ id, ...input }): Promise<ActionResult<{ id: number }>> => {
-    const result = await editIntegration(id, input);
+  async ({ id, ...input }, user): Promise<ActionResult<{ id: number }>> => {
+    const result = await editIntegration(id, input, getDb(), actorOf(user));
     if (!result.ok) {
       // Keep what the admin typed (a new URL) when only the header value is asked for again.
       const fieldErrors = "fieldErrors" in result ? result.fieldErrors : undefined;
@@ -95,8 +96,8 @@ export const pauseIntegrationAction = defineAction(
     }),
     name: "integrations.pause",
   },
-  async ({ id, reason }): Promise<ActionResult<{ id: number }>> => {
-    const result = await pauseIntegrationByAdmin(id, reason ?? "Paused by an admin");
+  async ({ id, reason }, user): Promise<ActionResult<{ id: number }>> => {
+    const result = await pauseIntegrationByAdmin(id, reason ?? "Paused by an admin", getDb(), actorOf(user));
     if (!result.ok) return { ok: false, message: result.message };
     revalidateIntegrations(id);
     return { ok: true, data: { id }, message: "Paused — new syncs wait until you resume." };
@@ -106,7 +107,7 @@ export const pauseIntegrationAction = defineAction(
 export const resumeIntegrationAction = defineAction(
   { role: "admin", schema: idInput, name: "integrations.resume" },
   async ({ id }, user): Promise<ActionResult<{ requested: number }>> => {
-    const result = await resumeIntegration(id, undefined, actorOf(user));
+    const result = await resumeIntegration(id, getDb(), actorOf(user));
     if (!result.ok) return { ok: false, message: result.message };
     revalidateIntegrations(id);
     const n = result.data.requested;
@@ -120,8 +121,8 @@ export const resumeIntegrationAction = defineAction(
 
 export const rotateSecretAction = defineAction(
   { role: "admin", schema: idInput, name: "integrations.rotate" },
-  async ({ id }): Promise<ActionResult<{ secret: string; previousValidUntil: string }>> => {
-    const result = await rotateSecret(id);
+  async ({ id }, user): Promise<ActionResult<{ secret: string; previousValidUntil: string }>> => {
+    const result = await rotateSecret(id, getDb(), actorOf(user));
     if (!result.ok) return { ok: false, message: result.message };
     revalidateIntegrations(id);
     return {

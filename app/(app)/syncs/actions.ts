@@ -2,8 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { getDb } from "@/db/client";
 import { bigintIdSchema, idSchemaFor } from "@/lib/ids";
-import { type ActionResult, defineAction } from "@/server/auth/guard";
+import { type ActionResult, actorOf, defineAction } from "@/server/auth/guard";
 import {
   previewRecovery,
   type RecoveryPreview,
@@ -16,8 +17,8 @@ const resendSchema = z.object({ syncId: bigintIdSchema });
 /** A manager re-delivers one synced or failed delivery: a new "manual" attempt, same webhook-id. */
 export const resendSyncAction = defineAction(
   { role: "manager", schema: resendSchema, name: "syncs.resend" },
-  async ({ syncId }): Promise<ActionResult<{ syncId: number }>> => {
-    const result = await resendSync(syncId);
+  async ({ syncId }, user): Promise<ActionResult<{ syncId: number }>> => {
+    const result = await resendSync(syncId, getDb(), actorOf(user));
     if (!result.ok) return { ok: false, message: result.message };
     revalidatePath("/syncs");
     revalidatePath(`/syncs/${syncId}`);
@@ -75,8 +76,8 @@ export const previewRecoveryAction = defineAction(
 /** Re-delivers the failed syncs of one integration (or all) in a range, in change-event order, each once. */
 export const recoverFailedAction = defineAction(
   { role: "manager", schema: recoverSchema, name: "syncs.recover" },
-  async (scope): Promise<ActionResult<RecoveryPreview>> => {
-    const result = await recoverFailed(scope);
+  async (scope, user): Promise<ActionResult<RecoveryPreview>> => {
+    const result = await recoverFailed(scope, getDb(), actorOf(user));
     if (!result.ok) return { ok: false, message: result.message };
     revalidatePath("/syncs");
     revalidatePath("/");
