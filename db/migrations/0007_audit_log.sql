@@ -10,7 +10,7 @@ CREATE TABLE "audit_log" (
 	"outcome" text NOT NULL,
 	"message" text,
 	"details" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	CONSTRAINT "audit_log_action_check" CHECK ("audit_log"."action" in ('sync.resend', 'syncs.recover', 'integration.create', 'integration.update', 'integration.pause', 'integration.resume', 'integration.rotate_secret', 'user.create', 'user.role_change', 'user.deactivate', 'user.reactivate', 'user.password_reset')),
+	CONSTRAINT "audit_log_action_check" CHECK ("audit_log"."action" in ('sync.resend', 'syncs.recover', 'integration.create', 'integration.update', 'integration.pause', 'integration.resume', 'integration.rotate_secret', 'notice.acknowledge', 'user.create', 'user.role_change', 'user.deactivate', 'user.reactivate', 'user.password_reset')),
 	CONSTRAINT "audit_log_target_type_check" CHECK ("audit_log"."target_type" in ('sync', 'integration', 'user')),
 	CONSTRAINT "audit_log_outcome_check" CHECK ("audit_log"."outcome" in ('succeeded', 'refused'))
 );

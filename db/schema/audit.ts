@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   "integration.pause",
   "integration.resume",
   "integration.rotate_secret",
+  "notice.acknowledge",
   "user.create",
   "user.role_change",
   "user.deactivate",

@@ -1,8 +1,9 @@
 import "server-only";
 import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
-import { integrations, notices } from "@/db/schema";
+import { auditLog, integrations, notices } from "@/db/schema";
 import { type IntegrationPausedEvent, integrationPaused } from "@/inngest/events";
+import { recordAudit } from "@/server/audit/audit";
 
 /**
  * Notices: the durable record that managers and admins must be told something (an integration paused
@@ -35,7 +36,13 @@ export async function pauseAutomatically(
       update ${integrations} set active = false, paused_reason = ${reason}::text, paused_at = now(),
         updated_at = now()
       where id = ${integrationId}::int and active
-      returning id
+      returning id, name
+    ), audited as (
+      -- The audit log's entry for the same act, in the same statement (server/audit/audit.ts for the rest).
+      insert into ${auditLog} (actor_name, action, target_type, target_id, target_label, outcome, details)
+      select 'System', 'integration.pause', 'integration', id::text, 'integration ' || name, 'succeeded',
+        jsonb_build_object('reason', ${reason}::text, 'automatic', true)
+      from paused
     )
     insert into ${notices} (kind, integration_id, text)
     select 'integration_paused', id, ${reason}::text from paused
@@ -105,12 +112,33 @@ export async function acknowledgeNotice(
   id: number,
   by: { id: string; name: string },
 ): Promise<"acknowledged" | "already" | "missing"> {
-  const updated = await db
-    .update(notices)
-    .set({ acknowledgedAt: sql`now()`, acknowledgedById: by.id, acknowledgedByName: by.name })
-    .where(and(eq(notices.id, id), isNull(notices.acknowledgedAt)))
-    .returning({ id: notices.id });
-  if (updated.length > 0) return "acknowledged";
+  const acknowledged = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(notices)
+      .set({ acknowledgedAt: sql`now()`, acknowledgedById: by.id, acknowledgedByName: by.name })
+      .where(and(eq(notices.id, id), isNull(notices.acknowledgedAt)))
+      .returning({ integrationId: notices.integrationId, text: notices.text });
+    if (!updated) return false;
+    const [integration] = updated.integrationId
+      ? await tx
+          .select({ name: integrations.name })
+          .from(integrations)
+          .where(eq(integrations.id, updated.integrationId))
+      : [];
+    await recordAudit(tx, {
+      actor: by,
+      action: "notice.acknowledge",
+      target: {
+        type: "integration",
+        id: updated.integrationId,
+        label: `integration ${integration?.name ?? updated.integrationId ?? "(deleted)"}`,
+      },
+      outcome: "succeeded",
+      details: { noticeId: id, notice: updated.text },
+    });
+    return true;
+  });
+  if (acknowledged) return "acknowledged";
   const [row] = await db.select({ id: notices.id }).from(notices).where(eq(notices.id, id));
   return row ? "already" : "missing";
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { ROLES } from "@/db/schema";
 import { logger } from "@/lib/logger";
-import { defineAction } from "@/server/auth/guard";
+import { actorOf, defineAction } from "@/server/auth/guard";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/server/auth/policy";
 import {
   createUser,
@@ -14,6 +14,8 @@ import {
   reactivateUser,
   setUserPassword,
   setUserRole,
+  USER_REFUSALS,
+  userRefusal,
 } from "@/server/auth/users";
 
 const USERS_PATH = "/admin/users";
@@ -32,18 +34,15 @@ const createUserSchema = z.object({
   password,
 });
 
-const LAST_ADMIN = "There must be at least one active admin.";
-const NOT_FOUND = "That user no longer exists.";
-
 export const createUserAction = defineAction(
   { role: "admin", schema: createUserSchema, name: "users.create" },
   async (input, admin) => {
-    const created = await createUser(getDb(), input);
+    const created = await createUser(getDb(), input, actorOf(admin));
     if (!created.ok) {
       return {
         ok: false,
         message: "Please fix the highlighted fields.",
-        fieldErrors: { email: ["A user with this e-mail already exists."] },
+        fieldErrors: { email: [USER_REFUSALS.email_taken] },
         values: { name: input.name, email: input.email, role: input.role },
       };
     }
@@ -56,9 +55,8 @@ export const createUserAction = defineAction(
 export const changeRoleAction = defineAction(
   { role: "admin", schema: z.object({ userId, role }), name: "users.change-role" },
   async (input, admin) => {
-    if (input.userId === admin.id) return { ok: false, message: "You can't change your own role." };
-    const result = await setUserRole(getDb(), input.userId, input.role);
-    if (!result.ok) return { ok: false, message: result.reason === "last_admin" ? LAST_ADMIN : NOT_FOUND };
+    const result = await setUserRole(getDb(), input.userId, input.role, actorOf(admin));
+    if (!result.ok) return { ok: false, message: userRefusal("user.role_change", result.reason) };
     logger.info({ userId: input.userId, role: input.role, by: admin.id }, "User role changed");
     revalidatePath(USERS_PATH);
     return { ok: true, data: null, message: `Role changed to ${input.role}.` };
@@ -70,11 +68,17 @@ export const resetPasswordAction = defineAction(
   async (input, admin) => {
     const self = input.userId === admin.id;
     // Every session that knew the old password ends; an admin changing their own keeps this one.
-    const result = await setUserPassword(getDb(), input.userId, input.password, {
-      revokeSessions: true,
-      keepSessionId: self ? admin.sessionId : undefined,
-    });
-    if (!result.ok) return { ok: false, message: NOT_FOUND };
+    const result = await setUserPassword(
+      getDb(),
+      input.userId,
+      input.password,
+      {
+        revokeSessions: true,
+        keepSessionId: self ? admin.sessionId : undefined,
+      },
+      actorOf(admin),
+    );
+    if (!result.ok) return { ok: false, message: USER_REFUSALS.not_found };
     logger.info({ userId: input.userId, by: admin.id }, "User password reset");
     revalidatePath(USERS_PATH);
     return {
@@ -90,9 +94,8 @@ export const resetPasswordAction = defineAction(
 export const deactivateUserAction = defineAction(
   { role: "admin", schema: z.object({ userId }), name: "users.deactivate" },
   async (input, admin) => {
-    if (input.userId === admin.id) return { ok: false, message: "You can't deactivate your own account." };
-    const result = await deactivateUser(getDb(), input.userId);
-    if (!result.ok) return { ok: false, message: result.reason === "last_admin" ? LAST_ADMIN : NOT_FOUND };
+    const result = await deactivateUser(getDb(), input.userId, actorOf(admin));
+    if (!result.ok) return { ok: false, message: userRefusal("user.deactivate", result.reason) };
     logger.info({ userId: input.userId, by: admin.id }, "User deactivated");
     revalidatePath(USERS_PATH);
     return { ok: true, data: null, message: "Deactivated and signed out." };
@@ -102,12 +105,11 @@ export const deactivateUserAction = defineAction(
 export const reactivateUserAction = defineAction(
   { role: "admin", schema: z.object({ userId }), name: "users.reactivate" },
   async (input, admin) => {
+    const result = await reactivateUser(getDb(), input.userId, actorOf(admin));
+    if (!result.ok) return { ok: false, message: USER_REFUSALS.not_found };
     const target = await getUserById(getDb(), input.userId);
-    if (!target) return { ok: false, message: NOT_FOUND };
-    const result = await reactivateUser(getDb(), input.userId);
-    if (!result.ok) return { ok: false, message: NOT_FOUND };
     logger.info({ userId: input.userId, by: admin.id }, "User reactivated");
     revalidatePath(USERS_PATH);
-    return { ok: true, data: null, message: `${target.name} can sign in again.` };
+    return { ok: true, data: null, message: `${target?.name ?? "The user"} can sign in again.` };
   },
 );
