@@ -19,6 +19,7 @@ const NAV: Array<NavLink & { role: Role }> = [
   { href: "/syncs", label: "Syncs", role: "manager" },
   { href: "/integrations", label: "Integrations", role: "admin" },
   { href: "/admin/users", label: "Users", role: "admin" },
+  { href: "/admin/audit", label: "Audit log", role: "admin" },
   { href: "/demo-receiver", label: "Demo receiver", role: "admin" },
 ];
 

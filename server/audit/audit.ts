@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, ilike, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, ilike, isNull, or, type SQL, sql } from "drizzle-orm";
 import { type Db, getDb } from "@/db/client";
 import { type AuditAction, type AuditOutcome, type AuditTargetType, auditLog } from "@/db/schema";
 import { logger } from "@/lib/logger";
@@ -65,7 +65,7 @@ export async function recordAudit(db: Db, entry: AuditRecord): Promise<void> {
   }
 }
 
-type AuditRow = {
+export type AuditRow = {
   id: number;
   at: string;
   actorId: string | null;
@@ -99,19 +99,24 @@ export async function listAuditEntries(
   db: Db = getDb(),
   params: Partial<AuditParams> = {},
   pageSize = AUDIT_PAGE_SIZE,
-): Promise<{ rows: AuditRow[]; hasMore: boolean }> {
+): Promise<{ rows: AuditRow[]; hasMore: boolean; total: number }> {
   const p = { ...DEFAULT_AUDIT_PARAMS, ...params };
   const where = conditions(p);
-  const rows = await db
-    .select()
-    .from(auditLog)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .limit(pageSize + 1)
-    .offset((Math.max(1, p.page) - 1) * pageSize);
+  const filter = where.length ? and(...where) : undefined;
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(auditLog)
+      .where(filter)
+      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .limit(pageSize + 1)
+      .offset((Math.max(1, p.page) - 1) * pageSize),
+    db.select({ n: count() }).from(auditLog).where(filter),
+  ]);
   return {
     rows: rows.slice(0, pageSize).map((r) => ({ ...r, at: r.at.toISOString() })),
     hasMore: rows.length > pageSize,
+    total: Number(counted?.n ?? 0),
   };
 }
 

@@ -18,6 +18,7 @@ const PAGES: { path: string; role: DemoRole; landsOn?: string }[] = [
   { path: "/integrations/new", role: "admin" },
   { path: "/integrations/1", role: "admin" },
   { path: "/admin/users", role: "admin" },
+  { path: "/admin/audit", role: "admin" },
 ];
 
 const CALLERS: Caller[] = ["signed out", "technician", "manager", "admin"];

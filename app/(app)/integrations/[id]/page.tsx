@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { previewRecoveryAction, recoverFailedAction } from "@/app/(app)/syncs/actions";
 import { PageHeader } from "@/components/app-shell/page-header";
+import { AuditTrail } from "@/components/audit/audit-trail";
 import { PauseResume, RotateSecret, SendTestEvent } from "@/components/integrations/integration-controls";
 import { IntegrationForm } from "@/components/integrations/integration-form";
 import {
@@ -17,6 +18,8 @@ import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { parseId } from "@/lib/ids";
+import { listAuditEntriesFor } from "@/server/audit/audit";
+import { auditQuery } from "@/server/audit/params";
 import { requireUser } from "@/server/auth/guard";
 import { listIntegrationHealth } from "@/server/integrations/health";
 import { listIntegrationNotices } from "@/server/notifications/notices";
@@ -49,7 +52,10 @@ export default async function IntegrationPage({ params }: Props) {
   if (!integration) notFound();
   const h = integration.health;
   // The notice written with this pause (same statement, same time), if it was an automatic one.
-  const [latest] = integration.pausedAt ? await listIntegrationNotices(getDb(), integration.id, 1) : [];
+  const [[latest], activity] = await Promise.all([
+    integration.pausedAt ? listIntegrationNotices(getDb(), integration.id, 1) : Promise.resolve([]),
+    listAuditEntriesFor(getDb(), "integration", integration.id),
+  ]);
   const notice =
     latest && integration.pausedAt && latest.createdAt.getTime() >= integration.pausedAt.getTime()
       ? latest
@@ -223,6 +229,11 @@ export default async function IntegrationPage({ params }: Props) {
               />
             </CardContent>
           </Card>
+          <AuditTrail
+            entries={activity}
+            description="Who changed, paused, resumed, rotated or recovered it; the latest ten."
+            logHref={`/admin/audit${auditQuery({ targetType: "integration", target: String(integration.id) })}`}
+          />
         </div>
       </div>
     </>

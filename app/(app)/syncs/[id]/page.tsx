@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell/page-header";
+import { AuditTrail } from "@/components/audit/audit-trail";
 import { AttemptsList, PayloadView } from "@/components/syncs/attempts-list";
 import { formatDateTime, formatMs } from "@/components/syncs/format";
 import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/components/syncs/labels";
@@ -12,6 +13,8 @@ import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { parseId } from "@/lib/ids";
+import { listAuditEntriesFor } from "@/server/audit/audit";
+import { auditQuery } from "@/server/audit/params";
 import { hasRole, requireUser } from "@/server/auth/guard";
 import { getSyncDetail } from "@/server/syncs/timeline";
 import { resendSyncAction } from "../actions";
@@ -31,6 +34,8 @@ export default async function SyncDetailPage({ params }: Props) {
   const sync = await getSyncDetail(getDb(), id, user.role);
   if (!sync) notFound();
   const canResend = hasRole(user, "manager") && sync.status !== "pending";
+  // Who resent it: managers and admins read it here; the whole log is the admins'.
+  const activity = hasRole(user, "manager") ? await listAuditEntriesFor(getDb(), "sync", sync.id) : null;
 
   const facts: [string, React.ReactNode][] = [
     ["Integration", sync.integrationName],
@@ -104,21 +109,34 @@ export default async function SyncDetailPage({ params }: Props) {
         </Alert>
       ) : null}
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[20rem_minmax(0,1fr)]">
-        <Card>
-          <CardHeader>
-            <CardTitle>Sync</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm">
-              {facts.map(([label, value]) => (
-                <div key={label} className="contents">
-                  <dt className="text-slate-500">{label}</dt>
-                  <dd className="min-w-0 text-slate-900">{value}</dd>
-                </div>
-              ))}
-            </dl>
-          </CardContent>
-        </Card>
+        <div className="min-w-0 space-y-6">
+          <Card>
+            <CardHeader>
+              <CardTitle>Sync</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm">
+                {facts.map(([label, value]) => (
+                  <div key={label} className="contents">
+                    <dt className="text-slate-500">{label}</dt>
+                    <dd className="min-w-0 text-slate-900">{value}</dd>
+                  </div>
+                ))}
+              </dl>
+            </CardContent>
+          </Card>
+          {activity ? (
+            <AuditTrail
+              entries={activity}
+              description="Resends by hand, newest first."
+              logHref={
+                hasRole(user, "admin")
+                  ? `/admin/audit${auditQuery({ targetType: "sync", target: String(sync.id) })}`
+                  : null
+              }
+            />
+          ) : null}
+        </div>
         <div className="min-w-0 space-y-6">
           <Card>
             <CardHeader>
