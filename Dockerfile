@@ -32,6 +32,7 @@ ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0
 # server/bootstrap.ts → db/migrate.ts, relative to the working directory server.js moves to). .next/static
 # is not part of the standalone output and goes next to it; the project has no public/ folder (add a COPY
 # when it gets one). db/migrations is copied again so a change in how the migrator is traced cannot drop it.
+# scripts/test.mjs's standalone stage (tests/standalone) runs this same layout outside the project tree.
 COPY --from=build --chown=node:node /app/.next/standalone ./
 COPY --from=build --chown=node:node /app/.next/static ./.next/static
 COPY --from=build --chown=node:node /app/db/migrations ./db/migrations
