@@ -6,7 +6,7 @@
  * against the local engine in signed mode. Reuses the build of `npm test`'s build stage; run it alone
  * with `next build && npx vitest run --project standalone`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -23,7 +23,7 @@ import { createIntegration } from "@/server/integrations/operations";
 import { createLogger } from "../../engine/log";
 import { type EngineServer, startEngine } from "../../engine/server";
 import { signBody } from "../../engine/signing";
-import { startReceiver, type TestReceiver, waitUntil } from "../support/receiver";
+import { type ReceivedRequest, startReceiver, type TestReceiver, waitUntil } from "../support/receiver";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const APP_PORT = Number(process.env.STANDALONE_APP_PORT ?? 3340);
@@ -36,7 +36,6 @@ const DELIVERY_TIMEOUT_MS = 30_000;
 const signingKey = `signkey-prod-${randomBytes(32).toString("hex")}`;
 const eventKey = randomBytes(16).toString("hex");
 const secretsKey = randomBytes(32).toString("base64");
-const engineAuth = { authorization: `Bearer ${signingKey}` };
 const technician = { email: "tech@standalone.test", password: `pw-${randomBytes(12).toString("hex")}` };
 
 /** Where server.js and its files go, as `COPY --from=build` lays them out in the runtime stage. */
@@ -77,8 +76,10 @@ async function createEmptyDatabase(): Promise<{ url: string; drop: () => Promise
   };
 }
 
+type Keys = { app: string; appFallback?: string; engine: string };
+
 /** Only what a deployment sets (compose.yaml's app environment), nothing inherited from the test run. */
-function productionEnv(databaseUrl: string, engineUrl: string): NodeJS.ProcessEnv {
+function productionEnv(databaseUrl: string, engineUrl: string, keys: Keys): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: os.tmpdir(),
@@ -93,7 +94,8 @@ function productionEnv(databaseUrl: string, engineUrl: string): NodeJS.ProcessEn
     BETTER_AUTH_SECRET: randomBytes(32).toString("base64"),
     SECRETS_KEY: secretsKey,
     INNGEST_BASE_URL: engineUrl,
-    INNGEST_SIGNING_KEY: signingKey,
+    INNGEST_SIGNING_KEY: keys.app,
+    ...(keys.appFallback ? { INNGEST_SIGNING_KEY_FALLBACK: keys.appFallback } : {}),
     INNGEST_EVENT_KEY: eventKey,
     // The receiver is on loopback, which the SSRF guard refuses unless let through.
     WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
@@ -101,69 +103,137 @@ function productionEnv(databaseUrl: string, engineUrl: string): NodeJS.ProcessEn
   };
 }
 
-describe("standalone server: production build, PostgreSQL, cloud-mode Inngest", () => {
-  let dir: string;
-  let database: { url: string; drop: () => Promise<void> };
-  let engine: EngineServer;
-  let receiver: TestReceiver;
-  let server: ChildProcess;
+type Stack = {
+  engine: EngineServer;
+  serverLog: () => string;
+  stop: () => Promise<void>;
+};
+
+/** The local engine in signed mode on ENGINE_PORT and `node server.js` on APP_PORT, until /api/health answers. */
+async function startStack(dir: string, databaseUrl: string, keys: Keys): Promise<Stack> {
+  rmSync(path.join(dir, ".engine"), { recursive: true, force: true });
+  const engine = await startEngine({
+    port: ENGINE_PORT,
+    dataDir: path.join(dir, ".engine"),
+    signingKey: keys.engine,
+    eventKey,
+    retryIntervalMs: 200,
+    logger: createLogger("silent"),
+  });
+  const server = spawn(process.execPath, ["server.js"], {
+    cwd: dir,
+    env: productionEnv(databaseUrl, engine.url, keys),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
-  let db: DbHandle;
-
+  server.stdout?.on("data", (chunk) => (output += chunk));
+  server.stderr?.on("data", (chunk) => (output += chunk));
   const serverLog = () => `\n--- server.js output ---\n${output.slice(-4_000)}`;
-
-  beforeAll(async () => {
-    dir = layOutLikeTheImage();
-    database = await createEmptyDatabase();
-    receiver = await startReceiver();
-    engine = await startEngine({
-      port: ENGINE_PORT,
-      dataDir: path.join(dir, ".engine"),
-      signingKey,
-      eventKey,
-      retryIntervalMs: 200,
-      logger: createLogger("silent"),
-    });
-    server = spawn(process.execPath, ["server.js"], {
-      cwd: dir,
-      env: productionEnv(database.url, engine.url),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    server.stdout?.on("data", (chunk) => (output += chunk));
-    server.stderr?.on("data", (chunk) => (output += chunk));
-    await waitUntil(
-      async () => {
-        if (server.exitCode !== null) throw new Error(`server.js exited (${server.exitCode})${serverLog()}`);
-        return fetch(`${APP_URL}/api/health`).then(
-          (r) => r.ok,
-          () => false,
-        );
-      },
-      { timeoutMs: START_TIMEOUT_MS, intervalMs: 200, message: "server.js answers /api/health" },
-    ).catch((error) => {
-      throw new Error(`${(error as Error).message}${serverLog()}`);
-    });
-
-    // The test process writes with the same SECRETS_KEY as the server, so the server can read what it wrote.
-    process.env.SECRETS_KEY = secretsKey;
-    resetEnvCache();
-    db = openDatabase({ driver: "postgres", url: database.url, max: 2 });
-  }, START_TIMEOUT_MS + 30_000);
-
-  afterAll(async () => {
-    if (server && server.exitCode === null) {
+  const stop = async () => {
+    if (server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((resolve) => server.once("exit", resolve));
       server.kill("SIGTERM");
       const timer = setTimeout(() => server.kill("SIGKILL"), 5_000);
       await exited;
       clearTimeout(timer);
     }
-    await db?.close();
-    await engine?.close();
-    await receiver?.close();
-    await database?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    resetEnvCache();
+    await engine.close();
+  };
+  try {
+    await waitUntil(
+      async () => {
+        if (server.exitCode !== null) throw new Error(`server.js exited (${server.exitCode})`);
+        return fetch(`${APP_URL}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      { timeoutMs: START_TIMEOUT_MS, intervalMs: 200, message: "server.js answers /api/health" },
+    );
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}${serverLog()}`);
+  }
+  return { engine, serverLog, stop };
+}
+
+async function engineSync(engine: EngineServer, key: string): Promise<Response> {
+  return fetch(`${engine.url}/v0/sync?url=${encodeURIComponent(SERVE_URL)}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}` },
+  });
+}
+
+async function signInAsTechnician(): Promise<string> {
+  const signIn = await fetch(`${APP_URL}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: APP_URL },
+    body: JSON.stringify(technician),
+  });
+  expect(signIn.status, await signIn.clone().text()).toBe(200);
+  const cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  expect(cookie).toContain("session_token");
+  return cookie;
+}
+
+/** Saves a new work item through the JSON API; resolves with the webhook the receiver got for it. */
+async function saveAndReceive(receiver: TestReceiver, cookie: string, stack: Stack, title: string) {
+  const save = await fetch(`${APP_URL}/api/v1/work-items`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: APP_URL, cookie },
+    body: JSON.stringify({ title, customerName: "Ada Customer", device: "Pixel 8" }),
+  });
+  const saved = (await save.json()) as { workItem: { id: number; reference: string } };
+  expect(save.status, `${JSON.stringify(saved)}${stack.serverLog()}`).toBe(201);
+  const reference = saved.workItem.reference;
+  const requests = await receiver
+    .waitFor((all) => all.some((r) => referenceOf(r) === reference), { timeoutMs: DELIVERY_TIMEOUT_MS })
+    .catch((error) => {
+      throw new Error(`${(error as Error).message}${stack.serverLog()}`);
+    });
+  return requests.find((r) => referenceOf(r) === reference)!;
+}
+
+const referenceOf = (r: ReceivedRequest) =>
+  (r.json as { work_item?: { reference?: string } } | undefined)?.work_item?.reference;
+
+let dir: string;
+let database: { url: string; drop: () => Promise<void> };
+let receiver: TestReceiver;
+let db: DbHandle;
+let integration: { id: number; secret: string };
+
+beforeAll(async () => {
+  dir = layOutLikeTheImage();
+  database = await createEmptyDatabase();
+  receiver = await startReceiver();
+  // The test process writes with the same SECRETS_KEY as the server, so the server can read what it wrote.
+  process.env.SECRETS_KEY = secretsKey;
+  resetEnvCache();
+  db = openDatabase({ driver: "postgres", url: database.url, max: 2 });
+}, 60_000);
+
+afterAll(async () => {
+  await db?.close();
+  await receiver?.close();
+  await database?.drop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  resetEnvCache();
+});
+
+describe("standalone server: production build, PostgreSQL, cloud-mode Inngest", () => {
+  let stack: Stack;
+  const serverLog = () => stack.serverLog();
+
+  beforeAll(async () => {
+    stack = await startStack(dir, database.url, { app: signingKey, engine: signingKey });
+  }, START_TIMEOUT_MS + 30_000);
+
+  afterAll(async () => {
+    await stack?.stop();
   });
 
   it("answers /api/health and /api/ready (database and engine reachable)", async () => {
@@ -211,12 +281,9 @@ describe("standalone server: production build, PostgreSQL, cloud-mode Inngest", 
     });
     expect(unsigned.status).toBe(401);
 
-    const sync = await fetch(`${engine.url}/v0/sync?url=${encodeURIComponent(SERVE_URL)}`, {
-      method: "POST",
-      headers: engineAuth,
-    });
+    const sync = await engineSync(stack.engine, signingKey);
     expect(sync.status, `${await sync.text()}${serverLog()}`).toBe(200);
-    const dev = (await (await fetch(`${engine.url}/dev`)).json()) as {
+    const dev = (await (await fetch(`${stack.engine.url}/dev`)).json()) as {
       functions: { id: string; app: string }[];
     };
     expect(dev.functions.map((f) => f.id)).toEqual(
@@ -231,9 +298,7 @@ describe("standalone server: production build, PostgreSQL, cloud-mode Inngest", 
   it("delivers a work item saved through the JSON API to a receiver as a signed webhook", async () => {
     expect(
       await createUser(db.db, { name: "Tess Technician", role: "technician", ...technician }),
-    ).toMatchObject({
-      ok: true,
-    });
+    ).toMatchObject({ ok: true });
     const created = await createIntegration(
       {
         name: "standalone-receiver",
@@ -245,46 +310,12 @@ describe("standalone server: production build, PostgreSQL, cloud-mode Inngest", 
       db.db,
     );
     if (!created.ok) throw new Error(created.message);
+    integration = { id: created.data.integration.id, secret: created.data.secret };
 
-    const signIn = await fetch(`${APP_URL}/api/auth/sign-in/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: APP_URL },
-      body: JSON.stringify(technician),
-    });
-    expect(signIn.status, await signIn.clone().text()).toBe(200);
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-    expect(cookie).toContain("session_token");
-
-    const save = await fetch(`${APP_URL}/api/v1/work-items`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: APP_URL, cookie },
-      body: JSON.stringify({ title: "Cracked screen", customerName: "Ada Customer", device: "Pixel 8" }),
-    });
-    const saved = (await save.json()) as {
-      workItem: { id: number; reference: string };
-      events: { id: string; type: string }[];
-    };
-    expect(save.status, `${JSON.stringify(saved)}${serverLog()}`).toBe(201);
-
-    const [delivery] = await receiver
-      .waitFor(
-        (all) =>
-          all.some(
-            (r) =>
-              (r.json as { work_item?: { reference?: string } })?.work_item?.reference ===
-              saved.workItem.reference,
-          ),
-        { timeoutMs: DELIVERY_TIMEOUT_MS },
-      )
-      .catch((error) => {
-        throw new Error(`${(error as Error).message}${serverLog()}`);
-      });
+    const delivery = await saveAndReceive(receiver, await signInAsTechnician(), stack, "Cracked screen");
     expect(delivery.path).toBe("/hooks/standalone");
     expect((delivery.json as { type: string }).type).toBe("workitem_created");
-    expect(() => new Webhook(created.data.secret).verify(delivery.rawBody, delivery.headers)).not.toThrow();
+    expect(() => new Webhook(integration.secret).verify(delivery.rawBody, delivery.headers)).not.toThrow();
 
     // The fan-out ran in the app only on the engine's signed request (an unsigned one is refused, above);
     // the attempt it recorded settled the sync.
@@ -293,11 +324,40 @@ describe("standalone server: production build, PostgreSQL, cloud-mode Inngest", 
         const rows = await db.db
           .select({ status: integrationSyncs.status })
           .from(integrationSyncs)
-          .where(eq(integrationSyncs.integrationId, created.data.integration.id));
-        return rows.every((r) => r.status !== "pending") ? rows.map((r) => r.status) : null;
+          .where(eq(integrationSyncs.integrationId, integration.id));
+        return rows.length > 0 && rows.every((r) => r.status !== "pending")
+          ? rows.map((r) => r.status)
+          : null;
       },
       { timeoutMs: DELIVERY_TIMEOUT_MS, message: "the sync settled" },
     );
     expect(statuses).toEqual(["synced"]);
+  });
+});
+
+/**
+ * docs/DEPLOY.md's signing-key rotation, first step: the app already has the new key and the old one as
+ * INNGEST_SIGNING_KEY_FALLBACK while the engine still signs with the old one. The SDK verifies the engine's
+ * requests with the fallback and retries its own calls to the engine with it after a 401.
+ */
+describe("standalone server during a signing-key rotation (new key + INNGEST_SIGNING_KEY_FALLBACK)", () => {
+  const newKey = `signkey-prod-${randomBytes(32).toString("hex")}`;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack(dir, database.url, { app: newKey, appFallback: signingKey, engine: signingKey });
+  }, START_TIMEOUT_MS + 30_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("syncs with the engine that still has the old key and delivers a save", async () => {
+    expect(integration, "the first describe creates the integration").toBeDefined();
+    const sync = await engineSync(stack.engine, signingKey);
+    expect(sync.status, `${await sync.text()}${stack.serverLog()}`).toBe(200);
+    const delivery = await saveAndReceive(receiver, await signInAsTechnician(), stack, "Rotated keys");
+    expect((delivery.json as { type: string }).type).toBe("workitem_created");
+    expect(() => new Webhook(integration.secret).verify(delivery.rawBody, delivery.headers)).not.toThrow();
   });
 });
