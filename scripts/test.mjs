@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: lint, a production build, type check, unit + integration (PGlite AND a real PostgreSQL it
-// starts itself) + engine suites, the fault-injection suite, then the Playwright suite in Chromium. Ends
-// with the line `N passed, N failed` summing every real test result.
+// `npm test`: lint, a production build, type check, that build's standalone server (as the Docker image
+// runs it), unit + integration (PGlite AND a real PostgreSQL it starts itself) + engine suites, the
+// fault-injection suite, then the Playwright suite in Chromium. Ends with the line `N passed, N failed`
+// summing every real test result.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
@@ -27,7 +28,7 @@ mkdirSync("test-results", { recursive: true });
 // knip (nothing dead). The same as `npm run lint`.
 if (want("lint")) run("lint", "npm", ["run", "--silent", "lint"]);
 
-if (want("build") || want("e2e") || want("typecheck")) {
+if (want("build") || want("e2e") || want("typecheck") || want("standalone")) {
   rmSync(".next", { recursive: true, force: true });
   run("build", node, ["node_modules/next/dist/bin/next", "build"]);
 }
@@ -55,6 +56,11 @@ function vitest(name, projects) {
     problems.push(`${name} wrote no report`);
   }
 }
+
+// The build above as the Docker image runs it: `node server.js` from .next/standalone (static files and
+// migrations beside it) with NODE_ENV=production, a real PostgreSQL and cloud-mode Inngest against the
+// local engine in signed mode; health, readiness, a signed sync and a signed webhook (tests/standalone).
+if (want("standalone")) vitest("standalone", ["standalone"]);
 
 if (want("vitest")) vitest("vitest", ["unit", "integration", "engine"]);
 

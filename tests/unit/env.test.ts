@@ -33,6 +33,7 @@ describe("configuration", () => {
     ["DEMO_RECEIVER_URL", "not a url"],
     ["INNGEST_BASE_URL", "engine:8288"],
     ["INNGEST_SIGNING_KEY", "secret"],
+    ["INNGEST_SIGNING_KEY_FALLBACK", "old-secret"],
     ["SECRETS_KEY", "too-short"],
     ["SECRETS_KEY_PREVIOUS", "not-a-key"],
   ])("refuses %s=%j with the variable's name", (name, value) => {
