@@ -1,14 +1,16 @@
 "use client";
 
-import { KeyRound, UserPlus, UserRoundCheck, UserRoundX } from "lucide-react";
+import { History, KeyRound, UserPlus, UserRoundCheck, UserRoundX } from "lucide-react";
+import Link from "next/link";
 import { useActionState, useEffect, useId, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, buttonVariants } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
+import { auditQuery } from "@/server/audit/params";
 import type { Action, ActionResult } from "@/server/auth/guard";
 import { ROLES, type Role } from "@/server/auth/roles";
 import { ROLE_LABELS } from "./labels";
@@ -224,6 +226,14 @@ export function UserRow({
         </TableCell>
         <TableCell className="max-md:block max-md:px-0 max-md:pt-2">
           <div className="flex flex-wrap items-center justify-end gap-2 max-md:justify-start">
+            <Link
+              href={`/admin/audit${auditQuery({ targetType: "user", target: user.id })}`}
+              className={buttonVariants({ size: "sm", variant: "ghost" })}
+              aria-label={`History of ${user.name}`}
+            >
+              <History aria-hidden="true" />
+              History
+            </Link>
             <Button
               size="sm"
               variant="ghost"

@@ -89,10 +89,16 @@ test.describe("audit log", () => {
     await admin.getByRole("button", { name: "Create user" }).click();
     await expect(admin.getByText("Rui Repairs can now sign in as manager.")).toBeVisible();
     const row = admin.getByRole("row", { name: "Rui Repairs" });
+    await expect(row.getByRole("link", { name: "History of Rui Repairs" })).toBeVisible();
+    await snapshot(admin, "users-with-history-1280");
     await row.getByRole("button", { name: "Deactivate Rui Repairs" }).click();
     await row.getByRole("button", { name: "Yes, deactivate" }).click();
     await expect(row).toContainText("Deactivated");
 
+    // From the user's row to their history; the e-mail finds the same entries.
+    await row.getByRole("link", { name: "History of Rui Repairs" }).click();
+    await expect(admin).toHaveURL(/\/admin\/audit\?type=user&target=[\w-]+$/);
+    await expect(admin.getByRole("table", { name: "Audit log" }).getByRole("row")).toHaveCount(3);
     await admin.goto(`/admin/audit?type=user&target=${encodeURIComponent(email)}`);
     const rows = admin.getByRole("table", { name: "Audit log" }).getByRole("row");
     await expect(rows).toHaveCount(3);

@@ -71,5 +71,21 @@ test.describe("notices", () => {
     await expect(admin.getByText(/Acknowledged by Mara Manager at/)).toBeVisible();
     await admin.goto("/");
     await expect(admin.getByRole("region", { name: "Notices" }).getByText(name)).toHaveCount(0);
+
+    // The receiver is fixed and the integration resumed: everything it missed goes out, and no later
+    // test meets syncs that stay pending forever.
+    await admin.goto("/integrations");
+    await admin.getByRole("link", { name: `Manage ${name}` }).click();
+    const integrationPath = new URL(admin.url()).pathname;
+    await admin.getByLabel("Webhook URL").fill(`http://localhost:3998/hooks/${name}`);
+    await admin.getByRole("button", { name: "Save changes" }).click();
+    await expect(admin.getByText("Integration saved")).toBeVisible();
+    await admin.getByRole("button", { name: "Resume deliveries" }).click();
+    await expect(admin.getByRole("button", { name: "Pause deliveries" })).toBeVisible();
+    const pending = `/syncs?integration=${integrationPath.split("/").pop()}&status=pending`;
+    await expect(async () => {
+      await manager.goto(pending);
+      await expect(manager.getByText("No syncs match")).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
   });
 });

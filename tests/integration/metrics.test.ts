@@ -1,11 +1,12 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type DbHandle, setDbHandle } from "@/db/client";
+import { setDbHandle } from "@/db/client";
 import { integrationSyncs } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { checkReadiness } from "@/server/health/readiness";
 import { renderMetrics } from "@/server/metrics/registry";
 import { createWorkItem, updateWorkItem } from "@/server/work-items/work-items";
+import { failingDb } from "../support/broken-db";
 import { DRIVERS } from "../support/db";
 import {
   type Pipeline,
@@ -47,13 +48,6 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-/** A database handle whose every query fails, as when PostgreSQL is gone. */
-function brokenDb(): DbHandle["db"] {
-  return new Proxy({} as DbHandle["db"], {
-    get: () => () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432")),
-  });
-}
-
 describe("metrics endpoint access", () => {
   afterEach(() => {
     delete process.env.METRICS_TOKEN;
@@ -89,7 +83,7 @@ describe("metrics endpoint access", () => {
   });
 
   it("health is alive without a database or a session", async () => {
-    setDbHandle({ driver: "postgres", close: async () => {}, db: brokenDb() });
+    setDbHandle({ driver: "postgres", close: async () => {}, db: failingDb() });
     try {
       const response = await (await healthRoute()).GET(new Request("http://app.test/api/health"));
       expect(response.status).toBe(200);
@@ -232,7 +226,7 @@ describe.each(DRIVERS)("metrics and readiness on %s", (driver) => {
   });
 
   it("a scrape while the database is down still answers, with database_up 0", async () => {
-    const { body } = await renderMetrics(brokenDb);
+    const { body } = await renderMetrics(failingDb);
     expect(sample(body, "fixed_service_database_up")).toBe(0);
     const again = await renderMetrics(() => p.db.db);
     expect(sample(again.body, "fixed_service_database_up")).toBe(1);
@@ -246,7 +240,7 @@ describe.each(DRIVERS)("metrics and readiness on %s", (driver) => {
       checks: { database: { ok: true }, engine: { ok: true } },
     });
 
-    const noDb = await checkReadiness(brokenDb);
+    const noDb = await checkReadiness(failingDb);
     expect(noDb).toMatchObject({
       status: "not-ready",
       checks: { database: { ok: false }, engine: { ok: true } },

@@ -3,6 +3,7 @@ import { type DbHandle, setDbHandle } from "@/db/client";
 import { workItemCreateSchema } from "@/server/work-items/validation";
 import { createWorkItem, updateWorkItem } from "@/server/work-items/work-items";
 import { asUser } from "../support/auth";
+import { untouchableDb } from "../support/broken-db";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
 
 type RouteModule = {
@@ -26,16 +27,7 @@ async function get(route: keyof typeof ROUTES, id: string, query = "") {
 const input = workItemCreateSchema.parse({ title: "Swap battery", customerName: "Ada", device: "Pixel 8" });
 
 /** A database handle whose every use fails the test: the route must answer before any query. */
-function unreachableDb(): DbHandle {
-  const fail = () => {
-    throw new Error("the route reached the database");
-  };
-  return {
-    driver: "postgres",
-    close: async () => {},
-    db: new Proxy({}, { get: fail }) as DbHandle["db"],
-  };
-}
+const unreachableDb = (): DbHandle => ({ driver: "postgres", close: async () => {}, db: untouchableDb() });
 
 describe("route handlers: ids the database cannot hold answer 404 { error } before any query", () => {
   beforeAll(() => setDbHandle(unreachableDb()));

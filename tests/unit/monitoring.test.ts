@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Db } from "@/db/client";
 import { renderMetrics } from "@/server/metrics/registry";
+import { failingDb } from "../support/broken-db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -13,9 +13,7 @@ const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
  * read from its `# TYPE` lines; no database is needed for those (the gauges' read fails and is reported).
  */
 async function exposedSeries(): Promise<Set<string>> {
-  const noDatabase = new Proxy({} as Db, {
-    get: () => () => Promise.reject(new Error("no database in a unit test")),
-  });
+  const noDatabase = failingDb(new Error("no database in a unit test"));
   const { body } = await renderMetrics(() => noDatabase);
   const names = new Set<string>(["up"]);
   for (const [, name, kind] of body.matchAll(/^# TYPE (\w+) (\w+)$/gm)) {
