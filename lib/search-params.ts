@@ -10,3 +10,17 @@ export function allParams(raw: RawParams, key: string): string[] {
 export function firstParam(raw: RawParams, key: string): string | undefined {
   return allParams(raw, key)[0];
 }
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A `yyyy-MM-dd` date from the URL, or null when it is missing or not a real date. */
+export function dateParam(raw: RawParams, key: string): string | null {
+  const value = firstParam(raw, key);
+  return value && DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : null;
+}
+
+/** The `page` number from the URL: a whole number from 1 to 100,000, else 1. */
+export function pageParam(raw: RawParams): number {
+  const page = Number(firstParam(raw, "page") ?? 1);
+  return Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1;
+}

@@ -6,15 +6,10 @@
 import type { AddressInfo } from "node:net";
 import { type AddressObject, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import type { CaughtMail } from "@/server/demo/demo-receiver";
 
-export type CaughtMail = {
-  seq: number;
-  receivedAt: string;
-  from: string;
-  to: string[];
-  subject: string;
-  text: string;
-};
+/** The shape GET /mails serves, defined once beside the page that reads it (a type import: no runtime dependency). */
+export type { CaughtMail };
 
 function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
   const list = Array.isArray(field) ? field : field ? [field] : [];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, type AuditAction, type AuditTargetType } from "@/db/schema";
-import { firstParam, type RawParams } from "@/lib/search-params";
+import { dateParam, firstParam, pageParam, type RawParams } from "@/lib/search-params";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -27,20 +27,11 @@ export const DEFAULT_AUDIT_PARAMS: AuditParams = {
   to: null,
 };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (v: string | undefined) => (v && DATE.test(v) && !Number.isNaN(Date.parse(v)) ? v : null);
-
 /** Reads the filters from search params; anything malformed falls back to the default (no filter). */
 export function parseAuditParams(raw: RawParams): AuditParams {
   const actor = (firstParam(raw, "actor") ?? "").trim().slice(0, 100);
   return {
-    page: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(100_000)
-      .catch(1)
-      .parse(firstParam(raw, "page") ?? 1),
+    page: pageParam(raw),
     action: z
       .enum(AUDIT_ACTIONS)
       .nullable()
@@ -53,8 +44,8 @@ export function parseAuditParams(raw: RawParams): AuditParams {
       .catch(null)
       .parse(firstParam(raw, "type") ?? null),
     target: (firstParam(raw, "target") ?? "").trim().slice(0, 100),
-    from: validDate(firstParam(raw, "from")),
-    to: validDate(firstParam(raw, "to")),
+    from: dateParam(raw, "from"),
+    to: dateParam(raw, "to"),
   };
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CHANGE_EVENT_TYPES, type ChangeEventType, SYNC_STATUSES, type SyncStatus } from "@/db/schema";
 import { parseId } from "@/lib/ids";
-import { allParams, firstParam, type RawParams } from "@/lib/search-params";
+import { allParams, dateParam, firstParam, pageParam, type RawParams } from "@/lib/search-params";
 
 const EXPLORER_SORT_KEYS = ["created", "status", "event", "attempts", "latency"] as const;
 export type ExplorerSortKey = (typeof EXPLORER_SORT_KEYS)[number];
@@ -40,21 +40,12 @@ export const DEFAULT_EXPLORER_PARAMS: ExplorerParams = {
   dir: "desc",
 };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (v: string | undefined) => (v && DATE.test(v) && !Number.isNaN(Date.parse(v)) ? v : null);
-
 /** Reads the explorer state from search params; anything malformed falls back to the default. */
 export function parseExplorerParams(raw: RawParams): ExplorerParams {
   const pageSize = Number(firstParam(raw, "pageSize"));
   return {
     view: firstParam(raw, "view") === "objects" ? "objects" : "syncs",
-    page: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(100_000)
-      .catch(1)
-      .parse(firstParam(raw, "page") ?? 1),
+    page: pageParam(raw),
     pageSize: (EXPLORER_PAGE_SIZES as readonly number[]).includes(pageSize)
       ? pageSize
       : DEFAULT_EXPLORER_PAGE_SIZE,
@@ -68,8 +59,8 @@ export function parseExplorerParams(raw: RawParams): ExplorerParams {
     status: allParams(raw, "status").filter((s): s is SyncStatus =>
       (SYNC_STATUSES as readonly string[]).includes(s),
     ),
-    from: validDate(firstParam(raw, "from")),
-    to: validDate(firstParam(raw, "to")),
+    from: dateParam(raw, "from"),
+    to: dateParam(raw, "to"),
     sort: z.enum(EXPLORER_SORT_KEYS).catch("created").parse(firstParam(raw, "sort")),
     dir: z.enum(["asc", "desc"]).catch("desc").parse(firstParam(raw, "dir")),
   };
