@@ -31,6 +31,16 @@ export const workItemStatusChanged = eventType(CHANGE_EVENT_NAMES.workitem_statu
 export const taskCreated = eventType(CHANGE_EVENT_NAMES.task_created, { schema: changeEventData });
 export const taskUpdated = eventType(CHANGE_EVENT_NAMES.task_updated, { schema: changeEventData });
 
+/**
+ * Change events committed together (what one process committed while its previous send was on the
+ * wire): one fan-out run makes all their syncs and first tries, so a busy shop's saves share round
+ * trips. The per-type events above still trigger the same fan-out (an app or test may send them).
+ */
+export const CHANGES_PER_EVENT = 100;
+export const changesCommitted = eventType("repairs/changes.committed", {
+  schema: z.object({ changes: z.array(changeEventData).min(1).max(CHANGES_PER_EVENT) }),
+});
+
 const deliveryRequestedData = z.object({
   syncId: z.number().int().positive(),
   trigger: z.enum(["automatic", "manual"]),

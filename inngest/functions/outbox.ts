@@ -3,7 +3,7 @@ import { logger } from "@/lib/logger";
 import {
   listUndispatchedChangeEvents,
   markChangeEventsDispatched,
-  toInngestEvent,
+  toInngestEvents,
 } from "@/server/deliveries/outbox";
 import { inngest } from "../client";
 import { outboxFlushRequested } from "../events";
@@ -26,18 +26,14 @@ export const redispatchOutbox = inngest.createFunction(
     let sent = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const events = await step.run(`list-undispatched-${batch}`, async () =>
-        (await listUndispatchedChangeEvents(getDb(), { seconds }, BATCH)).map(toInngestEvent),
+        toInngestEvents(await listUndispatchedChangeEvents(getDb(), { seconds }, BATCH)),
       );
-      if (events.length === 0) break;
+      const ids = events.flatMap((e) => e.data.changes.map((c) => c.changeEventId));
+      if (ids.length === 0) break;
       await step.sendEvent(`send-${batch}`, events);
-      await step.run(`mark-dispatched-${batch}`, () =>
-        markChangeEventsDispatched(
-          getDb(),
-          events.map((e) => e.id),
-        ),
-      );
-      sent += events.length;
-      if (events.length < BATCH) break;
+      await step.run(`mark-dispatched-${batch}`, () => markChangeEventsDispatched(getDb(), ids));
+      sent += ids.length;
+      if (ids.length < BATCH) break;
     }
     if (sent > 0) logger.info(`Re-sent ${sent} undispatched change event(s)`);
     return { sent };

@@ -13,6 +13,7 @@ import {
   workItems,
 } from "@/db/schema";
 import type { DeliveryFailedEvent, IntegrationPausedEvent } from "@/inngest/events";
+import { createBatcher } from "@/lib/batcher";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { decideAutoPause, type PauseStreak } from "@/server/integrations/auto-pause";
@@ -72,63 +73,129 @@ export type RecordedAttempt = {
  * Writes one attempt row, moves the sync's counters, gives its lease back and moves its integration's
  * health (failed attempts in a row, failing since, last success and failure: every attempt counts, not
  * only syncs given up; last success to the second) and its streak towards an automatic pause, in one
- * statement (one round trip: this runs once per try). Returns the attempt number and the streak after
- * it, or null when the sync was deleted meanwhile (its integration removed).
+ * statement. Attempts recorded in the same turn (the answers to a fan-out's concurrent POSTs) share that
+ * statement (createBatcher): one round trip for all of them. Returns the attempt number and the streak
+ * after it, or null when the sync was deleted meanwhile (its integration removed).
  */
-export async function recordAttempt(db: Db, a: AttemptRecord): Promise<RecordedAttempt | null> {
+export function recordAttempt(db: Db, a: AttemptRecord): Promise<RecordedAttempt | null> {
+  return attempts(db, a);
+}
+
+const attempts = createBatcher(
+  async (db: Db, batch: AttemptRecord[]): Promise<(RecordedAttempt | null)[]> => {
+    // One sync twice in one statement would be counted once: such a batch goes in rounds of distinct
+    // syncs (not seen in practice: a lease lets one run post a sync at a time).
+    const results: (RecordedAttempt | null)[] = new Array(batch.length).fill(null);
+    let left = batch.map((a, i) => ({ a, i }));
+    while (left.length > 0) {
+      const seen = new Set<number>();
+      const round = left.filter(({ a }) => !seen.has(a.syncId) && Boolean(seen.add(a.syncId)));
+      left = left.filter((x) => !round.includes(x));
+      const recorded = await recordBatch(
+        db,
+        round.map(({ a }) => a),
+      );
+      round.forEach(({ i }, j) => {
+        results[i] = recorded[j] ?? null;
+      });
+    }
+    return results;
+  },
+);
+
+async function recordBatch(db: Db, batch: AttemptRecord[]): Promise<(RecordedAttempt | null)[]> {
+  const rows = batch.map((a) => ({
+    sync_id: a.syncId,
+    ok: a.succeeded,
+    status: a.responseStatus,
+    err: a.errorMessage,
+    dur: a.durationMs,
+    trig: a.trigger,
+    url: a.requestUrl,
+    req_h: a.requestHeaders,
+    resp_h: a.responseHeaders,
+    body: a.responseBody,
+    kind: a.errorKind,
+  }));
+  // The integration ids are not known here: the statement maps syncs to integrations, then folds each
+  // integration's attempts in batch order (k), so four failures then a success leave 0 in a row.
   const result = await db.execute(sql`
-    with updated as (
-      update ${integrationSyncs} set
-        attempt_count = attempt_count + 1,
-        last_status_code = ${a.responseStatus}::int,
-        last_error = ${a.errorMessage}::text,
-        last_duration_ms = ${a.durationMs}::int,
+    with a as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows.map((r, k) => ({ k, ...r })))}::jsonb)
+        as a(k int, sync_id bigint, ok boolean, status int, err text, dur int, trig attempt_trigger,
+          url text, req_h jsonb, resp_h jsonb, body text, kind text)
+    ), updated as (
+      update ${integrationSyncs} s set
+        attempt_count = s.attempt_count + 1,
+        last_status_code = a.status,
+        last_error = a.err,
+        last_duration_ms = a.dur,
         updated_at = now(),
         lease_holder = null,
         lease_expires_at = null,
-        status = case when ${a.succeeded}::boolean then 'synced'::sync_status else status end,
-        completed_at = case when ${a.succeeded}::boolean then now() else completed_at end
-      where id = ${a.syncId}::bigint
-      returning attempt_count, integration_id
+        status = case when a.ok then 'synced'::sync_status else s.status end,
+        completed_at = case when a.ok then now() else s.completed_at end
+      from a
+      where s.id = a.sync_id
+      returning s.id, s.attempt_count, s.integration_id
+    ), folded as (
+      select u.integration_id as iid,
+        bool_or(a.ok) as reset,
+        count(*) filter (where not a.ok)::int as fails,
+        count(*) filter (where not a.ok and a.k > coalesce(
+          (select max(a2.k) from a a2 join updated u2 on u2.id = a2.sync_id
+            where a2.ok and u2.integration_id = u.integration_id), -1))::int as fails_after,
+        (array_agg(a.status order by a.k desc) filter (where not a.ok))[1] as last_fail_status,
+        (array_agg(a.err order by a.k desc) filter (where not a.ok))[1] as last_fail_error
+      from updated u join a on a.sync_id = u.id
+      group by u.integration_id
     ), health as (
-      update ${integrations} set
-        failed_attempts_in_a_row = case when ${a.succeeded}::boolean then 0 else failed_attempts_in_a_row + 1 end,
-        failing_since = case when ${a.succeeded}::boolean then null else coalesce(failing_since, now()) end,
-        auto_pause_streak = case when ${a.succeeded}::boolean then 0 else auto_pause_streak + 1 end,
-        auto_pause_streak_since = case when ${a.succeeded}::boolean then null
-          else coalesce(auto_pause_streak_since, now()) end,
-        last_success_at = case when ${a.succeeded}::boolean then now() else last_success_at end,
-        last_failure_at = case when ${a.succeeded}::boolean then last_failure_at else now() end,
-        last_failure_status = case when ${a.succeeded}::boolean then last_failure_status else ${a.responseStatus}::int end,
-        last_failure_error = case when ${a.succeeded}::boolean then last_failure_error else ${a.errorMessage}::text end
-      where id = (select integration_id from updated)
+      update ${integrations} i set
+        failed_attempts_in_a_row = case when f.reset then f.fails_after else i.failed_attempts_in_a_row + f.fails end,
+        failing_since = case when f.reset then (case when f.fails_after > 0 then now() end)
+          else coalesce(i.failing_since, now()) end,
+        auto_pause_streak = case when f.reset then f.fails_after else i.auto_pause_streak + f.fails end,
+        auto_pause_streak_since = case when f.reset then (case when f.fails_after > 0 then now() end)
+          else coalesce(i.auto_pause_streak_since, now()) end,
+        last_success_at = case when f.reset then now() else i.last_success_at end,
+        last_failure_at = case when f.fails > 0 then now() else i.last_failure_at end,
+        last_failure_status = case when f.fails > 0 then f.last_fail_status else i.last_failure_status end,
+        last_failure_error = case when f.fails > 0 then f.last_fail_error else i.last_failure_error end
+      from folded f
+      where i.id = f.iid
         -- A success changes nothing but last_success_at while the integration is healthy: write that at
         -- most once a second, so parallel deliveries of one integration do not queue on its row.
-        and (not ${a.succeeded}::boolean or failed_attempts_in_a_row <> 0 or last_success_at is null
-          or last_success_at < now() - interval '1 second')
-      returning auto_pause_streak, auto_pause_streak_since
+        and (f.fails > 0 or i.failed_attempts_in_a_row <> 0 or i.last_success_at is null
+          or i.last_success_at < now() - interval '1 second')
+      returning i.id, i.auto_pause_streak, i.auto_pause_streak_since
     ), inserted as (
       insert into ${syncAttempts} (sync_id, number, trigger, request_url, request_headers, response_status,
         response_headers, response_body, duration_ms, error_kind, error_message)
-      select ${a.syncId}::bigint, attempt_count, ${a.trigger}::attempt_trigger, ${a.requestUrl}::text,
-        ${JSON.stringify(a.requestHeaders)}::jsonb, ${a.responseStatus}::int,
-        ${a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders)}::jsonb, ${a.responseBody}::text,
-        ${a.durationMs}::int, ${a.errorKind}::text, ${a.errorMessage}::text
-      from updated
-      returning number
+      select u.id, u.attempt_count, a.trig, a.url, a.req_h, a.status, a.resp_h, a.body, a.dur, a.kind, a.err
+      from updated u join a on a.sync_id = u.id
+      returning sync_id, number
     )
-    select inserted.number, health.auto_pause_streak as streak, health.auto_pause_streak_since as since
-    from inserted left join health on true`);
-  const [row] = rowsOf<{ number: number; streak: number | null; since: Date | string | null }>(result);
-  if (!row) return null;
-  return {
-    number: Number(row.number),
-    streak: {
-      failures: Number(row.streak ?? 0),
-      since: row.since === null ? null : new Date(row.since),
-      lastError: a.errorMessage,
-    },
-  };
+    select inserted.sync_id, inserted.number, health.auto_pause_streak as streak,
+      health.auto_pause_streak_since as since
+    from inserted join updated on updated.id = inserted.sync_id
+    left join health on health.id = updated.integration_id`);
+  const bySync = new Map(
+    rowsOf<{ sync_id: number | string; number: number; streak: number | null; since: Date | string | null }>(
+      result,
+    ).map((r) => [Number(r.sync_id), r]),
+  );
+  return batch.map((a) => {
+    const row = bySync.get(a.syncId);
+    if (!row) return null;
+    return {
+      number: Number(row.number),
+      streak: {
+        failures: Number(row.streak ?? 0),
+        since: row.since === null ? null : new Date(row.since),
+        lastError: a.errorMessage,
+      },
+    };
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import type { Db } from "@/db/client";
 import {
@@ -25,21 +25,23 @@ export async function getChangeEventWithReference(
   db: Db,
   changeEventId: string,
 ): Promise<ChangeEventWithReference | undefined> {
-  const [row] = await db
+  return (await getChangeEventsWithReference(db, [changeEventId]))[0];
+}
+
+/** Change events with their work item's reference, in the order they were made. */
+async function getChangeEventsWithReference(db: Db, ids: string[]): Promise<ChangeEventWithReference[]> {
+  const rows = await db
     .select({ event: changeEvents, reference: workItems.reference })
     .from(changeEvents)
     .innerJoin(workItems, eq(workItems.id, changeEvents.workItemId))
-    .where(eq(changeEvents.id, changeEventId));
-  return row ? { ...row.event, reference: row.reference } : undefined;
+    .where(inArray(changeEvents.id, ids))
+    .orderBy(asc(changeEvents.createdAt), asc(changeEvents.revision));
+  return rows.map((row) => ({ ...row.event, reference: row.reference }));
 }
 
 /** Integrations subscribed to an event type, paused ones included: their syncs wait for a resume. */
-async function listSubscribedIntegrations(db: Db, eventType: string): Promise<Integration[]> {
-  return db
-    .select()
-    .from(integrations)
-    .where(sql`${integrations.eventTypes} @> ${JSON.stringify([eventType])}::jsonb`)
-    .orderBy(asc(integrations.id));
+function subscribersOf(all: Integration[], eventType: string): Integration[] {
+  return all.filter((i) => (i.eventTypes as string[]).includes(eventType));
 }
 
 function isCreationEvent(eventType: string): boolean {
@@ -52,6 +54,8 @@ export type SyncPlan = {
   sync: IntegrationSync | null;
 };
 
+type Lease = { holder: string; ms: number };
+
 /**
  * Creates one sync row per subscribed integration. Insert-if-absent: a retried fan-out step finds its
  * own rows (unique per change event and integration), and a creation event whose object already has a
@@ -63,14 +67,23 @@ export async function createSyncsForChangeEvent(
   db: Db,
   event: ChangeEvent,
   subscribers: Integration[],
-  lease?: { holder: string; ms: number },
+  lease?: Lease,
 ): Promise<SyncPlan[]> {
-  if (subscribers.length === 0) return [];
-  const payload = await buildPayload(db, event);
-  const inserted = await db
-    .insert(integrationSyncs)
-    .values(
-      subscribers.map((integration) => ({
+  return (await createSyncs(db, [{ event, subscribers }], lease))[0] ?? [];
+}
+
+/** createSyncsForChangeEvent for many change events: one INSERT for all their rows. */
+async function createSyncs(
+  db: Db,
+  changes: { event: ChangeEvent; subscribers: Integration[] }[],
+  lease?: Lease,
+): Promise<SyncPlan[][]> {
+  const values = [];
+  for (const { event, subscribers } of changes) {
+    if (subscribers.length === 0) continue;
+    const payload = await buildPayload(db, event);
+    for (const integration of subscribers) {
+      values.push({
         integrationId: integration.id,
         subjectType: event.subjectType,
         subjectId: event.subjectId,
@@ -86,62 +99,101 @@ export async function createSyncsForChangeEvent(
               leaseExpiresAt: sql`now() + ${lease.ms} * interval '1 millisecond'`,
             }
           : {}),
-      })),
-    )
-    .onConflictDoNothing()
-    .returning();
+      });
+    }
+  }
+  if (values.length === 0) return changes.map(() => []);
+  const inserted = await db.insert(integrationSyncs).values(values).onConflictDoNothing().returning();
   // Rows that were there already (a retried step) are read back; the usual case needs no second query.
   const rows =
-    inserted.length === subscribers.length
+    inserted.length === values.length
       ? inserted
-      : await db.select().from(integrationSyncs).where(eq(integrationSyncs.changeEventId, event.id));
-  const byIntegration = new Map(rows.map((r) => [r.integrationId, r]));
-  return subscribers.map((integration) => ({ integration, sync: byIntegration.get(integration.id) ?? null }));
+      : await db
+          .select()
+          .from(integrationSyncs)
+          .where(
+            inArray(
+              integrationSyncs.changeEventId,
+              changes.map((c) => c.event.id),
+            ),
+          );
+  const byKey = new Map(rows.map((r) => [`${r.changeEventId}:${r.integrationId}`, r]));
+  return changes.map(({ event, subscribers }) =>
+    subscribers.map((integration) => ({
+      integration,
+      sync: byKey.get(`${event.id}:${integration.id}`) ?? null,
+    })),
+  );
 }
 
 export type FanOutResult = DeliverNowResult & {
-  syncs: { integration: string; syncId: number | null }[];
+  syncs: { changeEventId: string; integration: string; syncId: number | null }[];
 };
 
+/** fanOutMany for one change event (the recovery cron's and the tests' unit). */
+export function fanOut(db: Db, changeEventId: string, holder: string): Promise<FanOutResult> {
+  return fanOutMany(db, [changeEventId], holder);
+}
+
 /**
- * One sync row per subscribed integration, then its first try at once (deliverNow). Creation events
- * are delivered once per object and integration; updates on every save. Safe to run again: rows are
- * insert-if-absent and settled syncs are skipped. Used by the fan-out function and the recovery cron; the
- * delivery requests it returns are for the caller to send (step.sendEvent).
+ * One sync row per subscribed integration for each change event, then their first tries at once
+ * (deliverNow): one query for the change events, one for the integrations, one INSERT, and the tries'
+ * statements shared (lib/batcher.ts), however many saves the batch holds. Creation events are delivered
+ * once per object and integration; updates on every save. Safe to run again: rows are insert-if-absent
+ * and settled syncs are skipped. Used by the fan-out function and the recovery cron; the delivery
+ * requests it returns are for the caller to send (step.sendEvent).
  */
-export async function fanOut(db: Db, changeEventId: string, holder: string): Promise<FanOutResult> {
-  const change = await getChangeEventWithReference(db, changeEventId);
-  if (!change) throw new NonRetriableError(`Change event ${changeEventId} not found`);
-  const { eventType, subjectType, subjectId, reference } = change;
-  const label = describeSubject(change);
-  const subscribers = await listSubscribedIntegrations(db, eventType);
-  logger.info(
-    { changeEventId, eventType },
-    `Triggering ${subscribers.length} integration(s) for ${label} (${eventType})`,
-  );
-  const plans = await createSyncsForChangeEvent(db, change, subscribers, { holder, ms: leaseMs() });
-  const toDeliver: DeliveryContext[] = [];
-  for (const plan of plans) {
-    if (!plan.sync || (isCreationEvent(eventType) && plan.sync.status !== "pending")) {
-      logger.info(
-        { changeEventId, integrationId: plan.integration.id },
-        `${label} ${subjectType}:${subjectId} already synced to ${plan.integration.name}, skipping`,
-      );
-    } else if (!plan.integration.active) {
-      logger.info(
-        { changeEventId, integrationId: plan.integration.id },
-        `Integration ${plan.integration.name} is paused; ${subjectType}:${subjectId} waits for a resume`,
-      );
-    }
-    // A settled sync of this very change event goes to deliverNow too: a retried step (the first one
-    // died after the POST) must still release the next delivery of its integration and object.
-    if (plan.sync && plan.integration.active) {
-      toDeliver.push({ sync: plan.sync, integration: plan.integration, reference });
-    }
+export async function fanOutMany(db: Db, changeEventIds: string[], holder: string): Promise<FanOutResult> {
+  const changes = await getChangeEventsWithReference(db, changeEventIds);
+  if (changes.length === 0) {
+    throw new NonRetriableError(`Change event ${changeEventIds.join(", ")} not found`);
   }
+  if (changes.length < changeEventIds.length) {
+    const found = new Set(changes.map((c) => c.id));
+    const missing = changeEventIds.filter((id) => !found.has(id));
+    logger.warn({ changeEventIds: missing }, `Change event ${missing.join(", ")} not found; skipping`);
+  }
+  const all = await db.select().from(integrations).orderBy(asc(integrations.id));
+  const planned = changes.map((change) => ({
+    event: change,
+    subscribers: subscribersOf(all, change.eventType),
+  }));
+  for (const { event, subscribers } of planned) {
+    logger.info(
+      { changeEventId: event.id, eventType: event.eventType },
+      `Triggering ${subscribers.length} integration(s) for ${describeSubject(event)} (${event.eventType})`,
+    );
+  }
+  const plans = await createSyncs(db, planned, { holder, ms: leaseMs() });
+  const toDeliver: DeliveryContext[] = [];
+  const syncs: FanOutResult["syncs"] = [];
+  changes.forEach((change, i) => {
+    const { eventType, subjectType, subjectId, reference } = change;
+    const label = describeSubject(change);
+    for (const plan of plans[i] ?? []) {
+      syncs.push({
+        changeEventId: change.id,
+        integration: plan.integration.name,
+        syncId: plan.sync?.id ?? null,
+      });
+      if (!plan.sync || (isCreationEvent(eventType) && plan.sync.status !== "pending")) {
+        logger.info(
+          { changeEventId: change.id, integrationId: plan.integration.id },
+          `${label} ${subjectType}:${subjectId} already synced to ${plan.integration.name}, skipping`,
+        );
+      } else if (!plan.integration.active) {
+        logger.info(
+          { changeEventId: change.id, integrationId: plan.integration.id },
+          `Integration ${plan.integration.name} is paused; ${subjectType}:${subjectId} waits for a resume`,
+        );
+      }
+      // A settled sync of this very change event goes to deliverNow too: a retried step (the first one
+      // died after the POST) must still release the next delivery of its integration and object.
+      if (plan.sync && plan.integration.active) {
+        toDeliver.push({ sync: plan.sync, integration: plan.integration, reference });
+      }
+    }
+  });
   const delivered = await deliverNow(db, toDeliver, holder);
-  return {
-    syncs: plans.map((p) => ({ integration: p.integration.name, syncId: p.sync?.id ?? null })),
-    ...delivered,
-  };
+  return { syncs, ...delivered };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { integrationSyncs } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -45,4 +45,13 @@ export async function releaseLease(db: Db, syncId: number, holder: string): Prom
     .update(integrationSyncs)
     .set({ leaseHolder: null, leaseExpiresAt: null })
     .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.leaseHolder, holder)));
+}
+
+/** releaseLease for many syncs of one holder in one statement. */
+export async function releaseLeases(db: Db, syncIds: number[], holder: string): Promise<void> {
+  if (syncIds.length === 0) return;
+  await db
+    .update(integrationSyncs)
+    .set({ leaseHolder: null, leaseExpiresAt: null })
+    .where(and(inArray(integrationSyncs.id, syncIds), eq(integrationSyncs.leaseHolder, holder)));
 }

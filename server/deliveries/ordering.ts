@@ -1,8 +1,9 @@
 import "server-only";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import { changeEvents, type IntegrationSync, integrationSyncs, integrations } from "@/db/schema";
 import { deliveryRequested } from "@/inngest/events";
+import { createBatcher } from "@/lib/batcher";
 
 /**
  * Deliveries to one integration for one object go out in revision order, held in the database rather
@@ -27,74 +28,88 @@ export type Blocker =
   /** An older pending sync, or an older change event whose fan-out has not created its sync yet. */
   | { kind: "older"; syncId: number | null; changeEventId: string | null };
 
+type SyncPosition = Pick<IntegrationSync, "integrationId" | "subjectType" | "subjectId" | "revision">;
+
+/** The positions as a jsonb parameter the statement unpacks (`q`): one query text, whatever the count. */
+function positionsParam(syncs: SyncPosition[]) {
+  return JSON.stringify(
+    syncs.map((s, k) => ({ k, iid: s.integrationId, st: s.subjectType, sid: s.subjectId, rev: s.revision })),
+  );
+}
+
+const positions = (param: string) =>
+  sql`jsonb_to_recordset(${param}::jsonb) as q(k int, iid int, st subject_type, sid int, rev int)`;
+
 /**
- * What keeps this sync from going out now, or null when it may go: its integration is paused, or an
+ * What keeps each sync from going out now, or null when it may go: its integration is paused, or an
  * older delivery to the same integration for the same object is still to come (deliveries go out in
- * revision order; fan-outs may finish out of order). The last statement before the POST, so the pause
- * is checked at the moment of sending.
+ * revision order; fan-outs may finish out of order). One statement for every sync asked in the same
+ * turn (createBatcher): the fan-out's first tries ask together. The last statement before the POST, so
+ * the pause is checked at the moment of sending.
  */
-export async function findBlocker(
-  db: Db,
-  sync: Pick<IntegrationSync, "integrationId" | "subjectType" | "subjectId" | "revision">,
-): Promise<Blocker | null> {
-  // One round trip (this runs once per try); the second question is asked only when the first finds nothing.
-  const result = await db.execute<{
-    paused: string | null;
-    older_sync: number | null;
-    unfanned: string | null;
-  }>(sql`
-    with older as (
-      select s.id from ${integrationSyncs} s
-      where s.integration_id = ${sync.integrationId}::int and s.subject_type = ${sync.subjectType}::subject_type
-        and s.subject_id = ${sync.subjectId}::int and s.revision < ${sync.revision}::int and s.status = 'pending'
-      order by s.revision, s.id
-      limit 1
-    )
-    select (select case when not active then coalesce(paused_reason, 'paused') end
-        from ${integrations} where id = ${sync.integrationId}::int) as paused,
-      (select id from older) as older_sync,
-      case when not exists (select 1 from older) then (
+const blockers = createBatcher(async (db: Db, syncs: SyncPosition[]): Promise<(Blocker | null)[]> => {
+  const result = await db.execute(sql`
+    select q.k,
+      (select case when not active then coalesce(paused_reason, 'paused') end
+        from ${integrations} where id = q.iid) as paused,
+      older.id as older_sync,
+      case when older.id is null then (
         select ce.id from ${changeEvents} ce
-        join ${integrations} i on i.id = ${sync.integrationId}::int
-        where ce.subject_type = ${sync.subjectType}::subject_type and ce.subject_id = ${sync.subjectId}::int
-          and ce.revision < ${sync.revision}::int
+        join ${integrations} i on i.id = q.iid
+        where ce.subject_type = q.st and ce.subject_id = q.sid and ce.revision < q.rev
           and ce.created_at >= greatest(i.created_at, now() - interval '1 hour')
           and ${awaitsFanOut}
         limit 1
-      ) end as unfanned`);
-  const [row] = rowsOf<{
-    paused: string | null;
-    older_sync: number | string | null;
-    unfanned: string | null;
-  }>(result);
-  if (row?.paused != null) return { kind: "paused", reason: row.paused };
-  if (row?.older_sync != null) return { kind: "older", syncId: Number(row.older_sync), changeEventId: null };
-  if (row?.unfanned != null) return { kind: "older", syncId: null, changeEventId: row.unfanned };
-  return null;
+      ) end as unfanned
+    from ${positions(positionsParam(syncs))}
+    left join lateral (
+      select s.id from ${integrationSyncs} s
+      where s.integration_id = q.iid and s.subject_type = q.st and s.subject_id = q.sid
+        and s.revision < q.rev and s.status = 'pending'
+      order by s.revision, s.id
+      limit 1
+    ) older on true`);
+  const byK = new Map(
+    rowsOf<{ k: number; paused: string | null; older_sync: number | string | null; unfanned: string | null }>(
+      result,
+    ).map((r) => [Number(r.k), r]),
+  );
+  return syncs.map((_, k): Blocker | null => {
+    const row = byK.get(k);
+    if (row?.paused != null) return { kind: "paused", reason: row.paused };
+    if (row?.older_sync != null)
+      return { kind: "older", syncId: Number(row.older_sync), changeEventId: null };
+    if (row?.unfanned != null) return { kind: "older", syncId: null, changeEventId: row.unfanned };
+    return null;
+  });
+});
+
+export function findBlocker(db: Db, sync: SyncPosition): Promise<Blocker | null> {
+  return blockers(db, sync);
 }
 
-/** The oldest pending syncs (all of the lowest revision) of the same integration and object after a revision. */
-async function findNextPendingSyncs(
-  db: Db,
-  sync: Pick<IntegrationSync, "integrationId" | "subjectType" | "subjectId" | "revision">,
-): Promise<number[]> {
-  const rows = await db
-    .select({ id: integrationSyncs.id, revision: integrationSyncs.revision })
-    .from(integrationSyncs)
-    .where(
-      and(
-        eq(integrationSyncs.integrationId, sync.integrationId),
-        eq(integrationSyncs.subjectType, sync.subjectType),
-        eq(integrationSyncs.subjectId, sync.subjectId),
-        gt(integrationSyncs.revision, sync.revision),
-        eq(integrationSyncs.status, "pending"),
-      ),
-    )
-    .orderBy(asc(integrationSyncs.revision), asc(integrationSyncs.id))
-    .limit(20);
-  const lowest = rows[0]?.revision;
-  return rows.filter((r) => r.revision === lowest).map((r) => r.id);
-}
+/**
+ * The oldest pending syncs (all of the lowest revision) of the same integration and object after each
+ * position: one statement for every release asked in the same turn.
+ */
+const nextPending = createBatcher(async (db: Db, syncs: SyncPosition[]): Promise<number[][]> => {
+  const result = await db.execute(sql`
+    select q.k, n.id, n.revision
+    from ${positions(positionsParam(syncs))}
+    cross join lateral (
+      select s.id, s.revision from ${integrationSyncs} s
+      where s.integration_id = q.iid and s.subject_type = q.st and s.subject_id = q.sid
+        and s.revision > q.rev and s.status = 'pending'
+      order by s.revision, s.id
+      limit 20
+    ) n
+    order by q.k, n.revision, n.id`);
+  const next: { id: number; revision: number }[][] = syncs.map(() => []);
+  for (const r of rowsOf<{ k: number; id: number | string; revision: number }>(result)) {
+    next[Number(r.k)]?.push({ id: Number(r.id), revision: Number(r.revision) });
+  }
+  return next.map((rows) => rows.filter((r) => r.revision === rows[0]?.revision).map((r) => r.id));
+});
 
 export type DeliveryRequest = ReturnType<typeof deliveryRequested.create>;
 
@@ -106,7 +121,7 @@ export async function releaseRequests(
   db: Db,
   settled: Pick<IntegrationSync, "id" | "integrationId" | "subjectType" | "subjectId" | "revision">,
 ): Promise<DeliveryRequest[]> {
-  const next = await findNextPendingSyncs(db, settled);
+  const next = await nextPending(db, settled);
   return next.map((id) =>
     deliveryRequested.create({ syncId: id, trigger: "automatic" }, { id: `sync-${id}-after-${settled.id}` }),
   );

@@ -1,16 +1,17 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { after } from "next/server";
 import { type Db, getDb } from "@/db/client";
 import { type ChangeEvent, changeEvents, workItems } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { CHANGE_EVENT_NAMES, type ChangeEventData } from "@/inngest/events";
+import { CHANGES_PER_EVENT, type ChangeEventData, changesCommitted } from "@/inngest/events";
 import { logger } from "@/lib/logger";
 import type { ChangeEventWithReference } from "./fan-out";
 import { describeSubject } from "./subjects";
 
-export function toInngestEvent(event: ChangeEventWithReference) {
-  const data: ChangeEventData = {
+function changeData(event: ChangeEventWithReference): ChangeEventData {
+  return {
     changeEventId: event.id,
     eventType: event.eventType,
     workItemId: event.workItemId,
@@ -19,15 +20,29 @@ export function toInngestEvent(event: ChangeEventWithReference) {
     subjectId: event.subjectId,
     revision: event.revision,
   };
-  // The outbox id is the Inngest event id: creation events have a deterministic one per object, so a
-  // re-send is dropped by the engine; each update has its own, so no update swallows another.
-  return { id: event.id, name: CHANGE_EVENT_NAMES[event.eventType], data };
+}
+
+/**
+ * The Inngest events for committed change events: `repairs/changes.committed`, up to CHANGES_PER_EVENT
+ * changes each, so one fan-out run serves many saves. The event id names its changes (a re-send of the
+ * same ones is dropped by the engine); fan-out is idempotent in the database whatever the grouping.
+ */
+export function toInngestEvents(events: ChangeEventWithReference[]) {
+  const out: ReturnType<typeof changesCommitted.create>[] = [];
+  for (let start = 0; start < events.length; start += CHANGES_PER_EVENT) {
+    const changes = events.slice(start, start + CHANGES_PER_EVENT).map(changeData);
+    const digest = createHash("sha256")
+      .update(changes.map((c) => c.changeEventId).join(","))
+      .digest("base64url")
+      .slice(0, 22);
+    out.push(changesCommitted.create({ changes }, { id: `changes-${digest}` }));
+  }
+  return out;
 }
 
 /**
  * The outbox: change events are written in the save's transaction; after commit they are sent to
- * Inngest (their outbox id is the Inngest event id) and marked dispatched. What a save could not send,
- * the redispatch-outbox function sends later.
+ * Inngest and marked dispatched. What a save could not send, the redispatch-outbox function sends later.
  */
 
 /**
@@ -37,7 +52,7 @@ export function toInngestEvent(event: ChangeEventWithReference) {
 export async function sendChangeEvents(db: Db, events: ChangeEventWithReference[]): Promise<boolean> {
   if (events.length === 0) return true;
   try {
-    await inngest.send(events.map(toInngestEvent));
+    await inngest.send(toInngestEvents(events));
   } catch (error) {
     logger.warn(
       { err: errorMessage(error), changeEventIds: events.map((e) => e.id) },
@@ -60,7 +75,7 @@ export async function sendChangeEvents(db: Db, events: ChangeEventWithReference[
 export async function dispatchChangeEvents(events: ChangeEvent[], db: Db = getDb()): Promise<void> {
   if (events.length === 0) return;
   const task = () =>
-    dispatchNow(events, db).catch((error) => {
+    coalesce(db, events).catch((error) => {
       // The save is committed; the outbox cron sends what this could not.
       logger.warn(
         { err: errorMessage(error), changeEventIds: events.map((e) => e.id) },
@@ -72,6 +87,49 @@ export async function dispatchChangeEvents(events: ChangeEvent[], db: Db = getDb
   } catch {
     await task();
   }
+}
+
+type Waiting = { events: ChangeEvent[]; done: () => void; failed: (error: unknown) => void };
+type Dispatcher = { waiting: Waiting[]; busy: boolean };
+const dispatchers = new WeakMap<Db, Dispatcher>();
+
+/**
+ * Saves committed while this process's previous send is on the wire go out together in the next one
+ * (one reference lookup, one send, one "dispatched" update): at low load every save is sent at once,
+ * under load the batches grow with the backlog, so the sends never queue behind each other.
+ */
+function coalesce(db: Db, events: ChangeEvent[]): Promise<void> {
+  let dispatcher = dispatchers.get(db);
+  if (!dispatcher) {
+    dispatcher = { waiting: [], busy: false };
+    dispatchers.set(db, dispatcher);
+  }
+  const d = dispatcher;
+  const done = new Promise<void>((resolve, reject) => {
+    d.waiting.push({ events, done: resolve, failed: reject });
+  });
+  if (!d.busy) {
+    d.busy = true;
+    // After this turn: the saves committed by the same I/O event join the first send.
+    setImmediate(() => void drain(db, d));
+  }
+  return done;
+}
+
+async function drain(db: Db, d: Dispatcher): Promise<void> {
+  while (d.waiting.length > 0) {
+    const batch = d.waiting.splice(0);
+    try {
+      await dispatchNow(
+        batch.flatMap((w) => w.events),
+        db,
+      );
+      for (const w of batch) w.done();
+    } catch (error) {
+      for (const w of batch) w.failed(error);
+    }
+  }
+  d.busy = false;
 }
 
 async function dispatchNow(events: ChangeEvent[], db: Db): Promise<void> {

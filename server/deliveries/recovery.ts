@@ -11,7 +11,7 @@ import { type AuditActor, recordAudit, SYSTEM_ACTOR } from "@/server/audit/audit
 import { getIntegration } from "@/server/integrations/integrations";
 import { deliveryFailedEvents } from "@/server/notifications/ops-webhook";
 import { attemptDelivery, getDeliveryContext, markSyncFailed, type OutgoingEvent } from "./attempt";
-import { fanOut } from "./fan-out";
+import { fanOutMany } from "./fan-out";
 import { awaitsFanOut, releaseRequests } from "./ordering";
 
 /**
@@ -41,7 +41,7 @@ export async function recoverLost(
   if (unfanned.length > 0) {
     logger.warn({ count: unfanned.length }, `Fanning out ${unfanned.length} lost change event(s) again`);
   }
-  for (const id of unfanned) requests.push(...(await fanOut(db, id, holder)).requests);
+  if (unfanned.length > 0) requests.push(...(await fanOutMany(db, unfanned, holder)).requests);
   const stuck = await listStuckSyncs(db, {
     neverTriedMinutes: LOST_AFTER_MINUTES,
     quietMinutes: STUCK_AFTER_MINUTES,

@@ -17,7 +17,9 @@ import {
   markSyncFailed,
   type OutgoingEvent,
 } from "./attempt";
+import { releaseLeases } from "./lease";
 import { type DeliveryRequest, releaseRequests } from "./ordering";
+import { subjectKey } from "./subjects";
 
 /**
  * What delivery runs do with syncs: the fan-out's first tries (deliverNow), one requested try
@@ -41,18 +43,21 @@ export type DeliverNowResult = {
   requests: OutgoingEvent[];
 };
 
-/** How many syncs one step tries at once. */
-const PARALLEL_TRIES = 16;
+/** How many syncs one step tries at once (each of a different integration and object). */
+const PARALLEL_TRIES = 32;
 
 /**
- * The first try of a change event's syncs (one per integration), inside the fan-out step that created
- * them, so the usual case costs one engine round trip per change event instead of one run per sync.
+ * The first try of change events' syncs, inside the fan-out step that created them, so the usual case
+ * costs one engine round trip per batch of saves instead of one run per sync.
  *
- * A retryable failure gets a deliver-webhook run of its own whose try waits, as `notBefore`, for the
- * receiver's Retry-After or else the first backoff step (WEBHOOK_FIRST_RETRY_MS): the run's try is the
- * sync's second, and must not follow the first at once. A sync that waits behind an older delivery, a paused integration or another run's try
- * is released later by whatever it waits for. A 4xx that must not be retried fails the sync here.
- * Whatever settled releases the next pending delivery of its integration and object.
+ * The syncs of one integration and object go one after another in revision order (a batch may hold two
+ * saves of one item), the rest in parallel; a sync that does not settle stops its object's line, and the
+ * ones behind it wait for its release. A retryable failure gets a deliver-webhook run of its own whose
+ * try waits, as `notBefore`, for the receiver's Retry-After or else the first backoff step
+ * (WEBHOOK_FIRST_RETRY_MS): the run's try is the sync's second, and must not follow the first at once. A
+ * sync that waits behind an older delivery, a paused integration or another run's try is released later
+ * by whatever it waits for. A 4xx that must not be retried fails the sync here. The last settled sync
+ * of each line releases the next pending delivery of its integration and object.
  *
  * Safe to run again (a retried step): settled syncs are skipped, the run id is the lease `holder`
  * (see lease.ts), and every request has an event id the engine dedupes. Sends nothing itself: the
@@ -66,7 +71,8 @@ export async function deliverNow(
   const requests: OutgoingEvent[] = [];
   const result: DeliverNowResult = { synced: 0, failed: 0, waiting: 0, handedOff: 0, released: 0, requests };
 
-  const tryOne = async (ctx: DeliveryContext) => {
+  /** One try; true when the sync is settled (the next of its line may go). */
+  const tryOne = async (ctx: DeliveryContext, last: boolean): Promise<boolean> => {
     const { sync } = ctx;
     try {
       // A row the fan-out just created is already leased to it, with its context loaded.
@@ -77,7 +83,7 @@ export async function deliverNow(
       if (outcome.outcome === "paused" && outcome.notify) requests.push(outcome.notify);
       if (outcome.outcome === "waiting" || outcome.outcome === "paused" || outcome.outcome === "in-flight") {
         result.waiting++;
-        return;
+        return false;
       }
       if (outcome.outcome === "synced") result.synced++;
     } catch (error) {
@@ -93,7 +99,7 @@ export async function deliverNow(
           ),
         );
         result.handedOff++;
-        return;
+        return false;
       }
       const failed = await markSyncFailed(db, sync.id, error.message);
       if (failed) {
@@ -108,15 +114,37 @@ export async function deliverNow(
       }
       result.failed++;
     }
-    const released = await releaseRequests(db, sync);
-    requests.push(...released);
-    result.released += released.length;
+    // The next of this line is tried right here: only the line's last settled sync releases.
+    if (last) {
+      const released = await releaseRequests(db, sync);
+      requests.push(...released);
+      result.released += released.length;
+    }
+    return true;
   };
 
-  const queue = [...syncs];
+  const lines = new Map<string, DeliveryContext[]>();
+  for (const ctx of syncs) {
+    const key = `${ctx.sync.integrationId}:${subjectKey(ctx.sync)}`;
+    lines.set(key, [...(lines.get(key) ?? []), ctx]);
+  }
+  const queue = [...lines.values()].map((line) =>
+    line.sort((a, b) => a.sync.revision - b.sync.revision || a.sync.id - b.sync.id),
+  );
   await Promise.all(
     Array.from({ length: Math.min(PARALLEL_TRIES, queue.length) }, async () => {
-      for (let ctx = queue.shift(); ctx; ctx = queue.shift()) await tryOne(ctx);
+      for (let line = queue.shift(); line; line = queue.shift()) {
+        for (const [i, ctx] of line.entries()) {
+          if (await tryOne(ctx, i === line.length - 1)) continue;
+          // The rest of the line waits for this one's release: give back the leases they were born with.
+          await releaseLeases(
+            db,
+            line.slice(i + 1).map((c) => c.sync.id),
+            holder,
+          );
+          break;
+        }
+      }
     }),
   );
 
