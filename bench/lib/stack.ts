@@ -150,14 +150,17 @@ export async function startNext(options: {
   env: NodeJS.ProcessEnv;
   logDir: string;
   profileDir?: string;
+  /** Names the log file and the profile folder (several app processes in one run). */
+  name?: string;
 }): Promise<Child> {
+  const name = options.name ?? "next";
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const nodeArgs = options.profileDir
-    ? ["--cpu-prof", `--cpu-prof-dir=${path.join(options.profileDir, "next")}`]
+    ? ["--cpu-prof", `--cpu-prof-dir=${path.join(options.profileDir, name)}`]
     : [];
   const { child, logFile } = spawnLogged(
-    "next",
+    name,
     ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: options.appDir,
@@ -173,7 +176,7 @@ export async function startNext(options: {
     },
   );
   await waitForHttp(`${url}/sign-in`, 120_000, child);
-  return { name: "next", pid: child.pid!, url, port, process: child, logFile, stop: stopper(child) };
+  return { name, pid: child.pid!, url, port, process: child, logFile, stop: stopper(child) };
 }
 
 export async function startEngineChild(options: {

@@ -14,6 +14,7 @@ import { createOrUpdateAdmin } from "@/server/auth/first-admin";
 import { type ActionResult, type SessionUser, sessionToUser } from "@/server/auth/guard";
 import { DEMO_PASSWORD, type SeededUser, seedDemoUsers } from "@/server/auth/seed-users";
 import { type Auth, createAuth } from "@/server/auth/server";
+import { lookUpSession } from "@/server/auth/session-lookup";
 import { countSessions, deactivateUser, getUserById, setUserRole } from "@/server/auth/users";
 import { asUser } from "../support/auth";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
@@ -128,6 +129,40 @@ describe.each(DRIVERS)("sign-in and roles on %s", (driver) => {
         expect(await verifyPassword({ hash: row.password!, password: DEMO_PASSWORD })).toBe(true);
       }
       expect(new Set(rows.map((r) => r.password)).size).toBe(4); // salted
+    });
+
+    it("the one-query session lookup agrees with better-auth, and leaves every unusual case to it", async () => {
+      const secret = "s".repeat(32);
+      const cookie = await sessionCookie("manager@fixed.test", DEMO_PASSWORD);
+      const plain = await lookUpSession(t.db, cookie, secret);
+      const full = await auth.api.getSession({ headers: new Headers({ cookie }) });
+      expect(sessionToUser(plain ?? null)).toEqual(sessionToUser(full));
+      expect(sessionToUser(plain ?? null)).toMatchObject({ id: demo.manager.id, role: "manager" });
+
+      // A forged or re-signed cookie, another secret, no cookie: nothing here; better-auth refuses them too.
+      const [name, value] = cookie.split("=");
+      const token = decodeURIComponent(value).split(".")[0];
+      expect(
+        await lookUpSession(t.db, `${name}=${encodeURIComponent(`${token}.${"A".repeat(43)}=`)}`, secret),
+      ).toBeUndefined();
+      expect(await lookUpSession(t.db, `${name}=${token}`, secret)).toBeUndefined();
+      expect(await lookUpSession(t.db, cookie, "t".repeat(32))).toBeUndefined();
+      expect(await lookUpSession(t.db, null, secret)).toBeUndefined();
+      // "Don't remember me" and a session due for its sliding refresh go to better-auth.
+      expect(await lookUpSession(t.db, `${cookie}; better-auth.dont_remember=x.y`, secret)).toBeUndefined();
+      await t.db.update(sessions).set({ expiresAt: new Date(Date.now() + 5 * 86_400_000) });
+      expect(await lookUpSession(t.db, cookie, secret)).toBeUndefined();
+      await t.db.update(sessions).set({ expiresAt: new Date(Date.now() + 7 * 86_400_000) });
+      expect(await lookUpSession(t.db, cookie, secret)).toBeDefined();
+
+      // Role changes and deactivation count on the very next request (nothing is cached).
+      await setUserRole(t.db, demo.manager.id, "technician");
+      expect(sessionToUser((await lookUpSession(t.db, cookie, secret)) ?? null)?.role).toBe("technician");
+      await deactivateUser(t.db, demo.manager.id);
+      expect(sessionToUser((await lookUpSession(t.db, cookie, secret)) ?? null)).toBeNull();
+      // An expired or deleted session is not this lookup's to answer.
+      await t.db.delete(sessions);
+      expect(await lookUpSession(t.db, cookie, secret)).toBeUndefined();
     });
 
     it("gives the session cookie's user their role, and sign-out ends the session", async () => {
