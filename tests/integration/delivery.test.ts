@@ -196,6 +196,45 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     expect(syncs.map((s) => s.status)).toEqual(["synced", "synced", "synced", "synced"]);
   });
 
+  it("sends saves committed together as one event to one fan-out run, each item's updates in revision order", async () => {
+    receiver = await startReceiver();
+    await integrationFor(receiver.urlFor("/hook"));
+    const items = [await newItem(), await newItem(), await newItem()];
+    await deliveries(3, WAIT);
+    // Two saves of each item, committed before any is sent (a busy shop: they reach the dispatcher together).
+    const committed: ChangeEvent[][] = [];
+    for (const item of items) {
+      for (const revision of [1, 2]) {
+        const result = await updateWorkItem(
+          p.db.db,
+          item.id,
+          { revision, description: `r${revision + 1}` },
+          ACTOR,
+        );
+        if (!result.ok || !result.changed) throw new Error("save failed");
+        committed.push(result.events);
+      }
+    }
+    const sent = await recordSentEvents();
+    onTestFinished(sent.stop);
+    await Promise.all(committed.map((events) => send(events)));
+    expect(sent.ids).toHaveLength(1);
+    const runs = await waitForEventRunsToFinish(p.engineUrl, sent.ids, WAIT);
+    expect(runs.map((r) => r.function_id).filter((f) => f.endsWith("fan-out-change-event"))).toHaveLength(1);
+
+    const requests = await deliveries(9, WAIT);
+    for (const item of items) {
+      const revisions = requests
+        .map((r) => r.json as { type: string; revision: number; work_item: { id: number } })
+        .filter((b) => b.type === "workitem_updated" && b.work_item.id === item.id)
+        .map((b) => b.revision);
+      expect(revisions).toEqual([2, 3]);
+    }
+    expect(
+      (await Promise.all(items.map((i) => syncsOf(i.id)))).flat().every((s) => s.status === "synced"),
+    ).toBe(true);
+  });
+
   it("retries 500, 500, 200 and records three attempts", async () => {
     receiver = await startReceiver();
     await integrationFor(receiver.urlFor("/hook"));
