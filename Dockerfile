@@ -6,9 +6,10 @@
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
-# postinstall (scripts/patch-postgres.mjs) patches postgres.js, so it must be here before `npm ci`.
+# postinstall (scripts/patch-postgres.mjs, scripts/patch-inngest.mjs) patches postgres.js and the
+# Inngest SDK, so both must be here before `npm ci`.
 COPY package.json package-lock.json ./
-COPY scripts/patch-postgres.mjs scripts/patch-postgres.mjs
+COPY scripts/patch-postgres.mjs scripts/patch-inngest.mjs scripts/
 RUN npm ci
 
 FROM deps AS build
