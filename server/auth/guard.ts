@@ -9,7 +9,7 @@ import { echoValues, formDataToObject } from "./form-data";
 import { CURRENT_PATH_HEADER, FORBIDDEN_PATH, signInPathFor } from "./paths";
 import { sessionDeadline } from "./policy";
 import { hasRole, isRole, type Role } from "./roles";
-import { getAuth, getAuthSecret } from "./server";
+import { getAuth } from "./server";
 import { lookUpSession } from "./session-lookup";
 
 export { hasRole, type Role };
@@ -74,7 +74,7 @@ export function sessionToUser(session: SessionLike, now = new Date()): SessionUs
 const sessionUserFromCookie = cache(async (): Promise<SessionUser | null> => {
   const requestHeaders = await headers(); // first: it marks the page dynamic before anything opens the database
   // The plain case in one query; anything else (refresh due, expired, unsigned) goes to better-auth.
-  const plain = await lookUpSession(getDb(), requestHeaders.get("cookie"), getAuthSecret());
+  const plain = await lookUpSession(getDb(), requestHeaders.get("cookie"), getAuth());
   if (plain) return sessionToUser(plain);
   const session = await getAuth().api.getSession({ headers: requestHeaders });
   return sessionToUser(session);

@@ -157,24 +157,14 @@ function authOptionsFromEnv(): AuthOptions {
   };
 }
 
-const globalForAuth = globalThis as unknown as {
-  fixedServiceAuth?: { db: Db; auth: Auth; secret: string };
-};
+const globalForAuth = globalThis as unknown as { fixedServiceAuth?: { db: Db; auth: Auth } };
 
+/** The app's better-auth instance, on the process-wide database (`getDb()`). */
 export function getAuth(): Auth {
-  return authFor(getDb()).auth;
-}
-
-/** The secret better-auth signs its cookies with (server/auth/session-lookup.ts checks them with it). */
-export function getAuthSecret(): string {
-  return authFor(getDb()).secret;
-}
-
-function authFor(db: Db): { auth: Auth; secret: string } {
+  const db = getDb();
   const cached = globalForAuth.fixedServiceAuth;
-  if (cached && cached.db === db) return cached;
-  const options = authOptionsFromEnv();
-  const auth = createAuth(db, options);
-  globalForAuth.fixedServiceAuth = { db, auth, secret: options.secret };
-  return globalForAuth.fixedServiceAuth;
+  if (cached && cached.db === db) return cached.auth;
+  const auth = createAuth(db, authOptionsFromEnv());
+  globalForAuth.fixedServiceAuth = { db, auth };
+  return auth;
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { getCookies, parseCookies } from "better-auth/cookies";
 import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import { SESSION_REFRESH_SECONDS, SESSION_SLIDING_SECONDS } from "./policy";
@@ -15,9 +16,6 @@ import { SESSION_REFRESH_SECONDS, SESSION_SLIDING_SECONDS } from "./policy";
  * saves work; it never lets in anyone better-auth would not.
  */
 
-const TOKEN_COOKIES = ["__Secure-better-auth.session_token", "better-auth.session_token"];
-const DONT_REMEMBER_COOKIES = ["__Secure-better-auth.dont_remember", "better-auth.dont_remember"];
-
 export type LookedUpSession = {
   session: { id: string; createdAt: Date; expiresAt: Date };
   user: {
@@ -30,24 +28,8 @@ export type LookedUpSession = {
   };
 };
 
-function cookieValue(header: string, names: string[]): string | undefined {
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (names.includes(name)) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-/** better-call's signed cookie: `<token>.<base64 HMAC-SHA256(secret, token)>`, URL-encoded. */
-function verifiedToken(raw: string, secret: string): string | undefined {
-  let value: string;
-  try {
-    value = decodeURIComponent(raw);
-  } catch {
-    return undefined;
-  }
+/** better-call's signed cookie (decoded): `<token>.<base64 HMAC-SHA256(secret, token)>`. */
+function verifiedToken(value: string, secret: string): string | undefined {
   const dot = value.lastIndexOf(".");
   if (dot < 1) return undefined;
   const token = value.slice(0, dot);
@@ -58,14 +40,22 @@ function verifiedToken(raw: string, secret: string): string | undefined {
   return given.length === expected.length && timingSafeEqual(given, expected) ? token : undefined;
 }
 
+/**
+ * `auth`: the better-auth instance whose cookies these are: its own cookie names (the `__Secure-` prefix
+ * on https), its own parser and its secret, so nothing here can drift from what better-auth accepts.
+ */
 export async function lookUpSession(
   db: Db,
   cookieHeader: string | null,
-  secret: string,
+  auth: { options: Parameters<typeof getCookies>[0] & { secret?: string } },
   now = Date.now(),
 ): Promise<LookedUpSession | undefined> {
-  if (!cookieHeader || cookieValue(cookieHeader, DONT_REMEMBER_COOKIES) !== undefined) return undefined;
-  const raw = cookieValue(cookieHeader, TOKEN_COOKIES);
+  const { secret } = auth.options;
+  if (!cookieHeader || !secret) return undefined;
+  const names = getCookies(auth.options);
+  const cookies = parseCookies(cookieHeader);
+  if (cookies.has(names.dontRememberToken.name)) return undefined;
+  const raw = cookies.get(names.sessionToken.name);
   const token = raw === undefined ? undefined : verifiedToken(raw, secret);
   if (!token) return undefined;
   const [row] = rowsOf<{

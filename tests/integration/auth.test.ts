@@ -132,9 +132,9 @@ describe.each(DRIVERS)("sign-in and roles on %s", (driver) => {
     });
 
     it("the one-query session lookup agrees with better-auth, and leaves every unusual case to it", async () => {
-      const secret = "s".repeat(32);
+      const otherSecret = { options: { ...auth.options, secret: "t".repeat(32) } };
       const cookie = await sessionCookie("manager@fixed.test", DEMO_PASSWORD);
-      const plain = await lookUpSession(t.db, cookie, secret);
+      const plain = await lookUpSession(t.db, cookie, auth);
       const full = await auth.api.getSession({ headers: new Headers({ cookie }) });
       expect(sessionToUser(plain ?? null)).toEqual(sessionToUser(full));
       expect(sessionToUser(plain ?? null)).toMatchObject({ id: demo.manager.id, role: "manager" });
@@ -143,26 +143,26 @@ describe.each(DRIVERS)("sign-in and roles on %s", (driver) => {
       const [name, value] = cookie.split("=");
       const token = decodeURIComponent(value).split(".")[0];
       expect(
-        await lookUpSession(t.db, `${name}=${encodeURIComponent(`${token}.${"A".repeat(43)}=`)}`, secret),
+        await lookUpSession(t.db, `${name}=${encodeURIComponent(`${token}.${"A".repeat(43)}=`)}`, auth),
       ).toBeUndefined();
-      expect(await lookUpSession(t.db, `${name}=${token}`, secret)).toBeUndefined();
-      expect(await lookUpSession(t.db, cookie, "t".repeat(32))).toBeUndefined();
-      expect(await lookUpSession(t.db, null, secret)).toBeUndefined();
+      expect(await lookUpSession(t.db, `${name}=${token}`, auth)).toBeUndefined();
+      expect(await lookUpSession(t.db, cookie, otherSecret)).toBeUndefined();
+      expect(await lookUpSession(t.db, null, auth)).toBeUndefined();
       // "Don't remember me" and a session due for its sliding refresh go to better-auth.
-      expect(await lookUpSession(t.db, `${cookie}; better-auth.dont_remember=x.y`, secret)).toBeUndefined();
+      expect(await lookUpSession(t.db, `${cookie}; better-auth.dont_remember=x.y`, auth)).toBeUndefined();
       await t.db.update(sessions).set({ expiresAt: new Date(Date.now() + 5 * 86_400_000) });
-      expect(await lookUpSession(t.db, cookie, secret)).toBeUndefined();
+      expect(await lookUpSession(t.db, cookie, auth)).toBeUndefined();
       await t.db.update(sessions).set({ expiresAt: new Date(Date.now() + 7 * 86_400_000) });
-      expect(await lookUpSession(t.db, cookie, secret)).toBeDefined();
+      expect(await lookUpSession(t.db, cookie, auth)).toBeDefined();
 
       // Role changes and deactivation count on the very next request (nothing is cached).
       await setUserRole(t.db, demo.manager.id, "technician");
-      expect(sessionToUser((await lookUpSession(t.db, cookie, secret)) ?? null)?.role).toBe("technician");
+      expect(sessionToUser((await lookUpSession(t.db, cookie, auth)) ?? null)?.role).toBe("technician");
       await deactivateUser(t.db, demo.manager.id);
-      expect(sessionToUser((await lookUpSession(t.db, cookie, secret)) ?? null)).toBeNull();
+      expect(sessionToUser((await lookUpSession(t.db, cookie, auth)) ?? null)).toBeNull();
       // An expired or deleted session is not this lookup's to answer.
       await t.db.delete(sessions);
-      expect(await lookUpSession(t.db, cookie, secret)).toBeUndefined();
+      expect(await lookUpSession(t.db, cookie, auth)).toBeUndefined();
     });
 
     it("gives the session cookie's user their role, and sign-out ends the session", async () => {
