@@ -86,18 +86,20 @@ const attempts = createBatcher(
     // One sync twice in one statement would be counted once: such a batch goes in rounds of distinct
     // syncs (not seen in practice: a lease lets one run post a sync at a time).
     const results: (RecordedAttempt | null)[] = new Array(batch.length).fill(null);
-    let left = batch.map((a, i) => ({ a, i }));
-    while (left.length > 0) {
-      const seen = new Set<number>();
-      const round = left.filter(({ a }) => !seen.has(a.syncId) && Boolean(seen.add(a.syncId)));
-      left = left.filter((x) => !round.includes(x));
+    const rounds: { a: AttemptRecord; i: number }[][] = [];
+    const timesSeen = new Map<number, number>();
+    for (const [i, a] of batch.entries()) {
+      const round = timesSeen.get(a.syncId) ?? 0;
+      timesSeen.set(a.syncId, round + 1);
+      if (round === rounds.length) rounds.push([]);
+      rounds[round]?.push({ a, i });
+    }
+    for (const round of rounds) {
       const recorded = await recordBatch(
         db,
         round.map(({ a }) => a),
       );
-      round.forEach(({ i }, j) => {
-        results[i] = recorded[j] ?? null;
-      });
+      for (const [j, { i }] of round.entries()) results[i] = recorded[j] ?? null;
     }
     return results;
   },

@@ -130,11 +130,6 @@ export type FanOutResult = DeliverNowResult & {
   syncs: { changeEventId: string; integration: string; syncId: number | null }[];
 };
 
-/** fanOutMany for one change event (the recovery cron's and the tests' unit). */
-export function fanOut(db: Db, changeEventId: string, holder: string): Promise<FanOutResult> {
-  return fanOutMany(db, [changeEventId], holder);
-}
-
 /**
  * One sync row per subscribed integration for each change event, then their first tries at once
  * (deliverNow): one query for the change events, one for the integrations, one INSERT, and the tries'

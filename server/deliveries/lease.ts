@@ -40,11 +40,8 @@ export async function takeLease(db: Db, syncId: number, holder: string): Promise
 }
 
 /** Gives the lease back without a try (the sync waits behind an older one, or its integration is paused). */
-export async function releaseLease(db: Db, syncId: number, holder: string): Promise<void> {
-  await db
-    .update(integrationSyncs)
-    .set({ leaseHolder: null, leaseExpiresAt: null })
-    .where(and(eq(integrationSyncs.id, syncId), eq(integrationSyncs.leaseHolder, holder)));
+export function releaseLease(db: Db, syncId: number, holder: string): Promise<void> {
+  return releaseLeases(db, [syncId], holder);
 }
 
 /** releaseLease for many syncs of one holder in one statement. */

@@ -30,15 +30,17 @@ export type Blocker =
 
 type SyncPosition = Pick<IntegrationSync, "integrationId" | "subjectType" | "subjectId" | "revision">;
 
-/** The positions as a jsonb parameter the statement unpacks (`q`): one query text, whatever the count. */
-function positionsParam(syncs: SyncPosition[]) {
-  return JSON.stringify(
-    syncs.map((s, k) => ({ k, iid: s.integrationId, st: s.subjectType, sid: s.subjectId, rev: s.revision })),
-  );
+/** The positions as rows `q` (k = index) from one jsonb parameter: one query text, whatever the count. */
+function positions(syncs: SyncPosition[]) {
+  const rows = syncs.map((s, k) => ({
+    k,
+    iid: s.integrationId,
+    st: s.subjectType,
+    sid: s.subjectId,
+    rev: s.revision,
+  }));
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as q(k int, iid int, st subject_type, sid int, rev int)`;
 }
-
-const positions = (param: string) =>
-  sql`jsonb_to_recordset(${param}::jsonb) as q(k int, iid int, st subject_type, sid int, rev int)`;
 
 /**
  * What keeps each sync from going out now, or null when it may go: its integration is paused, or an
@@ -61,7 +63,7 @@ const blockers = createBatcher(async (db: Db, syncs: SyncPosition[]): Promise<(B
           and ${awaitsFanOut}
         limit 1
       ) end as unfanned
-    from ${positions(positionsParam(syncs))}
+    from ${positions(syncs)}
     left join lateral (
       select s.id from ${integrationSyncs} s
       where s.integration_id = q.iid and s.subject_type = q.st and s.subject_id = q.sid
@@ -95,7 +97,7 @@ export function findBlocker(db: Db, sync: SyncPosition): Promise<Blocker | null>
 const nextPending = createBatcher(async (db: Db, syncs: SyncPosition[]): Promise<number[][]> => {
   const result = await db.execute(sql`
     select q.k, n.id, n.revision
-    from ${positions(positionsParam(syncs))}
+    from ${positions(syncs)}
     cross join lateral (
       select s.id, s.revision from ${integrationSyncs} s
       where s.integration_id = q.iid and s.subject_type = q.st and s.subject_id = q.sid

@@ -126,7 +126,9 @@ export async function deliverNow(
   const lines = new Map<string, DeliveryContext[]>();
   for (const ctx of syncs) {
     const key = `${ctx.sync.integrationId}:${subjectKey(ctx.sync)}`;
-    lines.set(key, [...(lines.get(key) ?? []), ctx]);
+    const line = lines.get(key);
+    if (line) line.push(ctx);
+    else lines.set(key, [ctx]);
   }
   const queue = [...lines.values()].map((line) =>
     line.sort((a, b) => a.sync.revision - b.sync.revision || a.sync.id - b.sync.id),

@@ -51,7 +51,7 @@ describe.each(DRIVERS)("retention on %s", (driver) => {
     const ops = await import("@/server/integrations/operations");
     const { dispatchChangeEvents } = await import("@/server/deliveries/outbox");
     const { pruneSyncedSyncs } = await import("@/server/deliveries/retention");
-    const { fanOut } = await import("@/server/deliveries/fan-out");
+    const { fanOutMany } = await import("@/server/deliveries/fan-out");
     const { listUnfannedChangeEvents, resendSync } = await import("@/server/deliveries/recovery");
     receiver = await startReceiver();
     const created = await ops.createIntegration(
@@ -142,7 +142,7 @@ describe.each(DRIVERS)("retention on %s", (driver) => {
       );
     expect(creations).toHaveLength(2);
     for (const event of creations) {
-      const result = await fanOut(db, event.id, `refan-${event.id}`);
+      const result = await fanOutMany(db, [event.id], `refan-${event.id}`);
       expect(result.synced).toBe(0);
       expect(result.requests).toEqual([]);
     }

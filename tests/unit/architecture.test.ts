@@ -58,7 +58,10 @@ describe("the dependency rule (npm run lint)", { timeout: 60_000 }, () => {
         "components",
         'import { resendSyncAction } from "@/app/(app)/syncs/actions";\nexport const a = resendSyncAction;\n',
       ),
-      probe("db", 'import { fanOut } from "@/server/deliveries/fan-out";\nexport const b = fanOut;\n'),
+      probe(
+        "db",
+        'import { fanOutMany } from "@/server/deliveries/fan-out";\nexport const b = fanOutMany;\n',
+      ),
       probe("lib", 'import { getDb } from "@/db/client";\nexport const c = getDb;\n'),
       probe("server", 'import { functions } from "@/inngest/functions";\nexport const d = functions;\n'),
     ];
