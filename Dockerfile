@@ -6,10 +6,10 @@
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
-# postinstall (scripts/patch-postgres.mjs, scripts/patch-inngest.mjs) patches postgres.js and the
-# Inngest SDK, so both must be here before `npm ci`.
+# postinstall (scripts/patch-dependencies.mjs) patches postgres.js and the Inngest SDK, so it must be
+# here before `npm ci`.
 COPY package.json package-lock.json ./
-COPY scripts/patch-postgres.mjs scripts/patch-inngest.mjs scripts/
+COPY scripts/patch-dependencies.mjs scripts/patch-dependencies.mjs
 RUN npm ci
 
 FROM deps AS build

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
 
 /**
- * The postinstall patches (scripts/patch-postgres.mjs, scripts/patch-inngest.mjs) are in the installed
+ * The postinstall patches (scripts/patch-dependencies.mjs) are in the installed
  * packages, and the SDK's environment reader still answers exactly as before: its own keys, read fresh.
  */
 const require = createRequire(import.meta.url);
