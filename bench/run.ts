@@ -19,6 +19,7 @@ import { sql } from "drizzle-orm";
 import { Pool } from "undici";
 import { openDatabase, rowsOf } from "../db/client";
 import { CHANGE_EVENT_TYPES, integrations } from "../db/schema";
+import { freePort } from "../scripts/free-port";
 import { startPostgresServer } from "../scripts/postgres-server";
 import { type ApiClient, signIn } from "./lib/client";
 import { cpuTimeMs, cpuTimeMsByName, loadAverage, MemorySampler, machineInfo } from "./lib/proc";
@@ -94,8 +95,7 @@ async function main() {
   const cleanups: (() => Promise<unknown>)[] = [];
   let result: Record<string, unknown> = {};
   try {
-    const enginePort = (await import("../scripts/postgres-server")).freePort;
-    const port = await enginePort();
+    const port = await freePort();
     const common: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",

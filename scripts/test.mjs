@@ -5,6 +5,7 @@
 // summing every real test result.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { vitestCounts } from "./test-report.mjs";
 
 const only = process.argv.slice(2);
 const want = (stage) => only.length === 0 || only.includes(stage);
@@ -49,8 +50,9 @@ function vitest(name, projects) {
   ]);
   if (existsSync(out)) {
     const report = JSON.parse(readFileSync(out, "utf8"));
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
+    const counts = vitestCounts(report);
+    passed += counts.passed;
+    failed += counts.failed;
     if (report.numTotalTests === 0) problems.push(`${name} ran no test`);
   } else {
     problems.push(`${name} wrote no report`);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { freePort } from "../../scripts/postgres-server";
+import { freePort } from "../../scripts/free-port";
 
 /**
  * The processes the benchmark measures: `next start` (a production build, made in a copy of the

@@ -3,10 +3,10 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngine } from "../../engine/server";
+import { freePort } from "../../scripts/free-port";
 import {
   devClient,
   EXTERNAL_ENGINE,
-  freePort,
   getRun,
   kill,
   runsForEvent,

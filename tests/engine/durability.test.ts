@@ -1,9 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/free-port";
 import {
   devClient,
   EXTERNAL_ENGINE,
-  freePort,
   getRun,
   kill,
   runsForEvent,

@@ -9,6 +9,7 @@ import { serve } from "inngest/node";
 import pino from "pino";
 import { vi } from "vitest";
 import { startEngine } from "../../engine/server";
+import { freePort } from "../../scripts/free-port";
 
 /**
  * Every test talks to the engine over HTTP only. Set ENGINE_URL (e.g. http://127.0.0.1:8288) to run
@@ -199,17 +200,6 @@ export async function sendOne(
 // ---------------------------------------------------------------- an engine as a child process (SIGKILL tests)
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** `engine/main.ts` as its own process (plain node + tsx's loader: SIGKILL leaves no grandchild). */
 export async function spawnEngine(port: number, dataDir: string): Promise<ChildProcess> {

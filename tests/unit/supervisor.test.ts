@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { freePort } from "../../scripts/free-port";
 import { type ProcessSpec, type Supervisor, supervise } from "../../scripts/supervisor.mjs";
 
 const SUPERVISOR = path.resolve(import.meta.dirname, "../../scripts/supervisor.mjs");
@@ -26,14 +27,6 @@ child.on("exit", (code) => process.exit(code ?? 1));
 
 function wrapped(name: string, port: number): ProcessSpec {
   return { name, command: process.execPath, args: ["-e", WRAPPER, SERVER, String(port)] };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Whether anything listens on the port: a bind attempt, not a connect, so a closing socket counts. */

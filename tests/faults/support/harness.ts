@@ -9,7 +9,7 @@ import { setDbHandle } from "@/db/client";
 import { CHANGE_EVENT_TYPES, changeEvents, integrationSyncs, integrations } from "@/db/schema";
 import type { Actor } from "@/server/work-items/work-items";
 import { parseDuration } from "../../../engine/duration";
-import { freePort } from "../../../scripts/postgres-server";
+import { freePort } from "../../../scripts/free-port";
 import type { TestDb } from "../../support/db";
 import {
   type ReceivedRequest,

