@@ -1,11 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { alias } from "drizzle-orm/pg-core";
+import { type Db, rowsOf } from "@/db/client";
+import { recordsetOf } from "@/db/recordset";
 import {
   type ChangeEvent,
   changeEvents,
-  type NewChangeEvent,
   users,
   WORK_ITEM_STATUSES,
   type WorkItem,
@@ -181,10 +182,17 @@ export async function createWorkItem(
 
 export type WorkItemUpdate = Partial<WorkItemFields> & { revision: number };
 
+/** The technician a save assigns, joined beside the current one. */
+const assigned = alias(users, "assigned");
+
 /**
- * Saves the edited fields if `revision` is still the current one. Locks the row, so of two
- * concurrent saves of the same revision exactly one wins and the other gets `stale`.
- * A save that changes nothing writes nothing and records no event.
+ * Saves the edited fields if `revision` is still the current one: of two concurrent saves of the same
+ * revision exactly one wins and the other gets `stale`. Two statements, no transaction around them: a
+ * read of the row with its technician's name (and the name of the one the save assigns), then one
+ * statement that updates the row only if its revision is still the one read and, in the same statement,
+ * records the change events (the outbox) only if the row was updated. The row written is the row read
+ * with the edited fields, so the events' snapshot is computed before the write. A save that changes
+ * nothing writes nothing and records no event.
  */
 export async function updateWorkItem(
   db: Db,
@@ -192,57 +200,73 @@ export async function updateWorkItem(
   { revision, ...fields }: WorkItemUpdate,
   actor: Actor,
 ): Promise<UpdateResult<WorkItemRow>> {
-  return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(workItems).where(eq(workItems.id, id)).for("update");
-    if (!current) return { ok: false, reason: "not_found" };
-    const currentName = (await technicianName(tx, current.technicianId)) ?? null;
-    const currentRow = { ...current, technicianName: currentName };
-    if (current.revision !== revision) return { ok: false, reason: "stale", current: currentRow };
+  const [found] = await db
+    .select({ item: workItems, technicianName: users.name, assignedName: assigned.name })
+    .from(workItems)
+    .leftJoin(users, eq(users.id, workItems.technicianId))
+    .leftJoin(assigned, fields.technicianId ? eq(assigned.id, fields.technicianId) : sql`false`)
+    .where(eq(workItems.id, id));
+  if (!found) return { ok: false, reason: "not_found" };
+  const current = found.item;
+  const currentRow = { ...current, technicianName: found.technicianName };
+  if (current.revision !== revision) return { ok: false, reason: "stale", current: currentRow };
 
-    const changes = diffFields(current as Record<string, unknown>, fields as Record<string, unknown>);
-    if (!hasChanges(changes)) return { ok: true, changed: false, row: currentRow, events: [] };
+  const changes = diffFields(current as Record<string, unknown>, fields as Record<string, unknown>);
+  if (!hasChanges(changes)) return { ok: true, changed: false, row: currentRow, events: [] };
 
-    let name: string | null = currentName;
-    if ("technicianId" in changes) {
-      const found = await technicianName(tx, fields.technicianId ?? null);
-      if (found === undefined) return { ok: false, reason: "invalid", fieldErrors: UNKNOWN_TECHNICIAN };
-      name = found;
+  let name = found.technicianName;
+  if ("technicianId" in changes) {
+    if (fields.technicianId && found.assignedName === null) {
+      return { ok: false, reason: "invalid", fieldErrors: UNKNOWN_TECHNICIAN };
     }
+    name = fields.technicianId ? found.assignedName : null;
+  }
 
-    const now = new Date();
-    const patch = Object.fromEntries(
-      Object.keys(changes).map((key) => [key, fields[key as keyof typeof fields]]),
-    );
-    const [row] = await tx
-      .update(workItems)
-      .set({ ...patch, revision: current.revision + 1, updatedAt: now })
-      .where(eq(workItems.id, id))
-      .returning();
+  const now = new Date();
+  const patch = Object.fromEntries(
+    Object.keys(changes).map((key) => [key, fields[key as keyof typeof fields]]),
+  ) as Partial<WorkItem>;
+  const row: WorkItem = { ...current, ...patch, revision: current.revision + 1, updatedAt: now };
+  const base = {
+    subjectType: "workitem" as const,
+    subjectId: row.id,
+    workItemId: row.id,
+    revision: row.revision,
+    snapshot: workItemSnapshot(row, name),
+    ...actorColumns(actor),
+    createdAt: now,
+    dispatchedAt: null,
+  };
+  const events: ChangeEvent[] = [{ ...base, id: newChangeEventId(), eventType: "workitem_updated", changes }];
+  if (changes.status) {
+    events.push({
+      ...base,
+      id: newChangeEventId(),
+      eventType: "workitem_status_changed",
+      changes: { status: changes.status },
+    });
+  }
 
-    const base = {
-      subjectType: "workitem" as const,
-      subjectId: row.id,
-      workItemId: row.id,
-      revision: row.revision,
-      snapshot: workItemSnapshot(row, name),
-      ...actorColumns(actor),
-      createdAt: now,
-    };
-    const values: NewChangeEvent[] = [
-      { ...base, id: newChangeEventId(), eventType: "workitem_updated", changes },
-    ];
-    if (changes.status) {
-      values.push({
-        ...base,
-        id: newChangeEventId(),
-        eventType: "workitem_status_changed",
-        changes: { status: changes.status },
-      });
-    }
-    const inserted = await tx.insert(changeEvents).values(values).returning();
-    const events = values.map((v) => inserted.find((e) => e.id === v.id)!);
-    return { ok: true, changed: true, row: { ...row, technicianName: name }, changes, events };
-  });
+  const update = db
+    .update(workItems)
+    .set({ ...patch, revision: row.revision, updatedAt: now })
+    .where(and(eq(workItems.id, id), eq(workItems.revision, revision)))
+    .returning({ id: workItems.id });
+  const { columns, recordset } = recordsetOf(changeEvents, events);
+  const written = rowsOf<{ id: string }>(
+    // drizzle puts the embedded update in parentheses: `with updated as (update … returning id)`.
+    await db.execute(sql`
+      with updated as ${update}
+      insert into ${changeEvents} (${columns})
+      select r.* from updated, ${recordset}
+      returning ${changeEvents.id}`),
+  );
+  if (written.length === 0) {
+    // Someone saved (or deleted the item) between the read and the write.
+    const latest = await getWorkItem(db, id);
+    return latest ? { ok: false, reason: "stale", current: latest } : { ok: false, reason: "not_found" };
+  }
+  return { ok: true, changed: true, row: { ...row, technicianName: name }, changes, events };
 }
 
 export type Technician = { id: string; name: string; role: string };

@@ -1,6 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase } from "@/db/client";
+import { type Db, openDatabase } from "@/db/client";
+import * as schema from "@/db/schema";
 import { type ChangeEvent, changeEvents, tasks, users, type WorkItemStatus, workItems } from "@/db/schema";
 import { createTask, listTasks, updateTask } from "@/server/work-items/tasks";
 import { workItemCreateSchema, workItemUpdateSchema } from "@/server/work-items/validation";
@@ -158,6 +161,64 @@ describe.each(DRIVERS)("work items on %s", (driver) => {
     expect(after).toEqual(before);
     expect(await eventsFor(created.row.id)).toHaveLength(1);
   });
+
+  it("returns the row and change events exactly as stored (they are built before the write)", async () => {
+    const created = await create();
+    await t.db.insert(users).values({ id: "user-cy", name: "Cy Bench", email: "cy@fixed.test" });
+    const saved = await updateWorkItem(
+      t.db,
+      created.row.id,
+      {
+        revision: 1,
+        status: "in_progress",
+        technicianId: "user-cy",
+        priceCents: 20_050,
+        customerPhone: "+49 30 1",
+      },
+      ADA,
+    );
+    if (!saved.ok || !saved.changed) throw new Error("save failed");
+    expect(saved.events.map((e) => e.eventType)).toEqual(["workitem_updated", "workitem_status_changed"]);
+    const stored = await eventsFor(created.row.id);
+    for (const event of saved.events) expect(stored.find((e) => e.id === event.id)).toEqual(event);
+    expect(saved.row).toEqual(await getWorkItem(t.db, created.row.id));
+    expect(saved.row.technicianName).toBe("Cy Bench");
+    expect(saved.events[0].snapshot).toMatchObject({
+      technicianName: "Cy Bench",
+      revision: 2,
+      priceCents: 20_050,
+    });
+  });
+
+  it.skipIf(driver === "pglite")(
+    "saves in two statements, a read and one write; a stale revision is refused after the read alone",
+    async () => {
+      const item = await create();
+      const statements: string[] = [];
+      const client = postgres(t.url!, {
+        max: 1,
+        onnotice: () => {},
+        debug: (_c, query) => statements.push(query),
+      });
+      const db = drizzle(client, { schema }) as unknown as Db;
+      try {
+        await db.execute(sql`select 1`); // the connection's own start-up is not the save's
+        statements.length = 0;
+        const saved = await updateWorkItem(db, item.row.id, { revision: 1, title: "Two statements" }, ADA);
+        expect(saved).toMatchObject({ ok: true, changed: true });
+        expect(statements).toHaveLength(2);
+        expect(statements[0]).toMatch(/^select/);
+        expect(statements[1]).toMatch(/^\s*with updated as \(update/);
+
+        statements.length = 0;
+        const stale = await updateWorkItem(db, item.row.id, { revision: 1, title: "Too late" }, ADA);
+        expect(stale).toMatchObject({ ok: false, reason: "stale" });
+        expect(statements).toHaveLength(1);
+      } finally {
+        await client.end();
+      }
+    },
+  );
 
   it("refuses a stale save and changes nothing", async () => {
     const created = await create();
