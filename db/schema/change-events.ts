@@ -46,6 +46,16 @@ export const changeEvents = pgTable(
   },
   (t) => [
     index("change_events_work_item_created_idx").on(t.workItemId, t.createdAt.desc()),
+    /**
+     * The item's latest change by revision (the page header's "Updated … by"), read backward: ascending
+     * on purpose, since drizzle's `.desc()` is DESC NULLS LAST and would not serve `order by revision desc`.
+     */
+    index("change_events_work_item_revision_idx").on(t.workItemId, t.subjectType, t.revision, t.createdAt),
+    /**
+     * An object's recent change events, for the ordering check before every delivery try (ordering.ts):
+     * those of the last hour, whatever the object's history.
+     */
+    index("change_events_subject_created_idx").on(t.subjectType, t.subjectId, t.createdAt),
     index("change_events_undispatched_idx").on(t.createdAt).where(sql`${t.dispatchedAt} is null`),
   ],
 );

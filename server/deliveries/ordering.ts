@@ -47,7 +47,8 @@ function positions(syncs: SyncPosition[]) {
  * older delivery to the same integration for the same object is still to come (deliveries go out in
  * revision order; fan-outs may finish out of order). One statement for every sync asked in the same
  * turn (createBatcher): the fan-out's first tries ask together. The last statement before the POST, so
- * the pause is checked at the moment of sending.
+ * the pause is checked at the moment of sending. Its change events are the object's last hour (two plain
+ * bounds, not `greatest()`, so change_events_subject_created_idx bounds the scan whatever the history).
  */
 const blockers = createBatcher(async (db: Db, syncs: SyncPosition[]): Promise<(Blocker | null)[]> => {
   const result = await db.execute(sql`
@@ -59,7 +60,7 @@ const blockers = createBatcher(async (db: Db, syncs: SyncPosition[]): Promise<(B
         select ce.id from ${changeEvents} ce
         join ${integrations} i on i.id = q.iid
         where ce.subject_type = q.st and ce.subject_id = q.sid and ce.revision < q.rev
-          and ce.created_at >= greatest(i.created_at, now() - interval '1 hour')
+          and ce.created_at >= now() - interval '1 hour' and ce.created_at >= i.created_at
           and ${awaitsFanOut}
         limit 1
       ) end as unfanned

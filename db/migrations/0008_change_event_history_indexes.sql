@@ -1,0 +1,2 @@
+CREATE INDEX "change_events_work_item_revision_idx" ON "change_events" USING btree ("work_item_id","subject_type","revision","created_at");--> statement-breakpoint
+CREATE INDEX "change_events_subject_created_idx" ON "change_events" USING btree ("subject_type","subject_id","created_at");
