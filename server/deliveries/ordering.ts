@@ -93,10 +93,11 @@ export function findBlocker(db: Db, sync: SyncPosition): Promise<Blocker | null>
 
 /**
  * The oldest pending syncs (all of the lowest revision) of the same integration and object after each
- * position: one statement for every release asked in the same turn.
+ * position: one statement for every caller in the same turn.
  */
-const nextPending = createBatcher(async (db: Db, syncs: SyncPosition[]): Promise<number[][]> => {
-  const result = await db.execute(sql`
+const nextPending = createBatcher(
+  async (db: Db, syncs: SyncPosition[]): Promise<{ id: number; revision: number }[][]> => {
+    const result = await db.execute(sql`
     select q.k, n.id, n.revision
     from ${positions(syncs)}
     cross join lateral (
@@ -107,14 +108,31 @@ const nextPending = createBatcher(async (db: Db, syncs: SyncPosition[]): Promise
       limit 20
     ) n
     order by q.k, n.revision, n.id`);
-  const next: { id: number; revision: number }[][] = syncs.map(() => []);
-  for (const r of rowsOf<{ k: number; id: number | string; revision: number }>(result)) {
-    next[Number(r.k)]?.push({ id: Number(r.id), revision: Number(r.revision) });
-  }
-  return next.map((rows) => rows.filter((r) => r.revision === rows[0]?.revision).map((r) => r.id));
-});
+    const next: { id: number; revision: number }[][] = syncs.map(() => []);
+    for (const r of rowsOf<{ k: number; id: number | string; revision: number }>(result)) {
+      next[Number(r.k)]?.push({ id: Number(r.id), revision: Number(r.revision) });
+    }
+    return next.map((rows) => rows.filter((r) => r.revision === rows[0]?.revision));
+  },
+);
+
+/** The next pending syncs (one revision: a save's update and status change) of the position's line. */
+export function nextPendingSyncs(
+  db: Db,
+  position: SyncPosition,
+): Promise<{ id: number; revision: number }[]> {
+  return nextPending(db, position);
+}
 
 export type DeliveryRequest = ReturnType<typeof deliveryRequested.create>;
+
+/** The request that lets `syncId` go now that `settledId` is settled; the id names both (deduped). */
+export function releaseRequest(syncId: number, settledId: number): DeliveryRequest {
+  return deliveryRequested.create(
+    { syncId, trigger: "automatic" },
+    { id: `sync-${syncId}-after-${settledId}` },
+  );
+}
 
 /**
  * The requests that let the next pending delivery of the same integration and object go, now that
@@ -125,7 +143,5 @@ export async function releaseRequests(
   settled: Pick<IntegrationSync, "id" | "integrationId" | "subjectType" | "subjectId" | "revision">,
 ): Promise<DeliveryRequest[]> {
   const next = await nextPending(db, settled);
-  return next.map((id) =>
-    deliveryRequested.create({ syncId: id, trigger: "automatic" }, { id: `sync-${id}-after-${settled.id}` }),
-  );
+  return next.map((n) => releaseRequest(n.id, settled.id));
 }

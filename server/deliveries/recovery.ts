@@ -91,6 +91,27 @@ export async function listPendingSyncIds(db: Db, integrationId: number, limit = 
 }
 
 /**
+ * The first pending sync(s) (one revision) of each object's line at one integration: what a resume
+ * requests. The run that settles a line's head goes on down the line (runs.ts continueLine), so the rest
+ * need no run of their own (one would only wait for the lease of the run delivering it).
+ */
+export async function listPendingLineHeads(db: Db, integrationId: number, limit = 10_000): Promise<number[]> {
+  const rows = rowsOf<{ id: number | string }>(
+    await db.execute(sql`
+      select s.id from ${integrationSyncs} s
+      where s.integration_id = ${integrationId} and s.status = 'pending'
+        and not exists (
+          select 1 from ${integrationSyncs} o
+          where o.integration_id = s.integration_id and o.subject_type = s.subject_type
+            and o.subject_id = s.subject_id and o.status = 'pending' and o.revision < s.revision
+        )
+      order by s.revision, s.id
+      limit ${limit}`),
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/**
  * Pending syncs whose run was lost, for the recovery cron: never tried although `neverTriedMinutes`
  * old and not waiting behind an older pending delivery of the same integration and object (a request
  * starts within seconds, so its run died before its first try), or quiet for `quietMinutes` (a live

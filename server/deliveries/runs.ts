@@ -1,7 +1,7 @@
 import "server-only";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import type { Db } from "@/db/client";
-import type { AttemptTrigger } from "@/db/schema";
+import type { AttemptTrigger, IntegrationSync } from "@/db/schema";
 import { deliveryRequested } from "@/inngest/events";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -18,7 +18,7 @@ import {
   type OutgoingEvent,
 } from "./attempt";
 import { releaseLeases } from "./lease";
-import { type DeliveryRequest, releaseRequests } from "./ordering";
+import { nextPendingSyncs, releaseRequest, releaseRequests } from "./ordering";
 import { subjectKey } from "./subjects";
 
 /**
@@ -47,17 +47,121 @@ export type DeliverNowResult = {
 const PARALLEL_TRIES = 32;
 
 /**
+ * How far a run goes on down a line once a sync of it settled (continueLine): at most this many more
+ * syncs per line, and not after this long into the step. What is left is released to runs of its own.
+ */
+const CONTINUE_SYNCS = 20;
+const CONTINUE_MS = 5_000;
+
+type Position = Pick<IntegrationSync, "id" | "integrationId" | "subjectType" | "subjectId" | "revision">;
+
+function emptyResult(): DeliverNowResult {
+  return { synced: 0, failed: 0, waiting: 0, handedOff: 0, released: 0, requests: [] };
+}
+
+/**
+ * One automatic try of a sync: the context a fan-out loaded (its new rows are born leased to it), or a
+ * sync to load. `settled` when the next of its line may go; `waiting` behind an older delivery, a pause
+ * or another run's try (whatever it waits for releases it); `handed-off` to a deliver-webhook run of
+ * its own, which waits, as `notBefore`, for the receiver's Retry-After or else the first backoff step
+ * (WEBHOOK_FIRST_RETRY_MS): that run's try is the sync's second and must not follow the first at once.
+ * A 4xx that must not be retried fails the sync here (settled).
+ */
+async function tryOne(
+  db: Db,
+  target: DeliveryContext | Position,
+  holder: string,
+  result: DeliverNowResult,
+): Promise<"settled" | "waiting" | "handed-off"> {
+  const sync: Position = "sync" in target ? target.sync : target;
+  try {
+    const outcome =
+      "sync" in target && target.sync.status === "pending" && target.sync.leaseHolder === holder
+        ? await attemptLeased(db, target, "automatic", holder)
+        : await attemptDelivery(db, sync.id, "automatic", holder);
+    if (outcome.outcome === "paused" && outcome.notify) result.requests.push(outcome.notify);
+    if (outcome.outcome === "waiting" || outcome.outcome === "paused" || outcome.outcome === "in-flight") {
+      result.waiting++;
+      return "waiting";
+    }
+    if (outcome.outcome === "synced") result.synced++;
+    return "settled";
+  } catch (error) {
+    if (!(error instanceof NonRetriableError)) {
+      const notBefore =
+        error instanceof RetryAfterError
+          ? error.retryAfter
+          : new Date(Date.now() + env().WEBHOOK_FIRST_RETRY_MS).toISOString();
+      result.requests.push(
+        deliveryRequested.create(
+          { syncId: sync.id, trigger: "automatic", notBefore },
+          { id: `sync-${sync.id}` },
+        ),
+      );
+      result.handedOff++;
+      return "handed-off";
+    }
+    const failed = await markSyncFailed(db, sync.id, error.message);
+    if (failed) {
+      result.requests.push(
+        ...deliveryFailedEvents({
+          syncId: sync.id,
+          integrationId: sync.integrationId,
+          attempts: failed.attempts,
+          error: error.message,
+        }),
+      );
+    }
+    result.failed++;
+    return "settled";
+  }
+}
+
+/**
+ * Now that `settled` is settled, the next pending deliveries of its integration and object are tried
+ * right here, in revision order, while they settle and the budget lasts, instead of one release run
+ * each (when saves of one item outpace its deliveries, those runs pile up in the engine, each a round
+ * trip of its own, and the pile makes every delivery later). What is left, or waits, is released as a
+ * settled sync always did; a sync handed off to its own retrying run is not released again.
+ */
+async function continueLine(
+  db: Db,
+  settled: Position,
+  holder: string,
+  result: DeliverNowResult,
+  until: number,
+): Promise<void> {
+  let current = settled;
+  let budget = CONTINUE_SYNCS;
+  for (;;) {
+    const next = await nextPendingSyncs(db, current);
+    if (next.length === 0) return;
+    let moved: Position | null = null;
+    for (const [i, n] of next.entries()) {
+      const position = { ...current, id: n.id, revision: n.revision };
+      const outcome = budget-- > 0 && Date.now() < until ? await tryOne(db, position, holder, result) : null;
+      if (outcome === "settled") {
+        moved = position;
+        continue;
+      }
+      const rest = next.slice(outcome === "handed-off" ? i + 1 : i);
+      result.requests.push(...rest.map((r) => releaseRequest(r.id, current.id)));
+      result.released += rest.length;
+      return;
+    }
+    if (!moved) return;
+    current = moved;
+  }
+}
+
+/**
  * The first try of change events' syncs, inside the fan-out step that created them, so the usual case
  * costs one engine round trip per batch of saves instead of one run per sync.
  *
  * The syncs of one integration and object go one after another in revision order (a batch may hold two
  * saves of one item), the rest in parallel; a sync that does not settle stops its object's line, and the
- * ones behind it wait for its release. A retryable failure gets a deliver-webhook run of its own whose
- * try waits, as `notBefore`, for the receiver's Retry-After or else the first backoff step
- * (WEBHOOK_FIRST_RETRY_MS): the run's try is the sync's second, and must not follow the first at once. A
- * sync that waits behind an older delivery, a paused integration or another run's try is released later
- * by whatever it waits for. A 4xx that must not be retried fails the sync here. The last settled sync
- * of each line releases the next pending delivery of its integration and object.
+ * ones behind it wait for its release. After a line's last sync settles, the run goes on with the later
+ * pending syncs of that line (continueLine). See tryOne for what one try does.
  *
  * Safe to run again (a retried step): settled syncs are skipped, the run id is the lease `holder`
  * (see lease.ts), and every request has an event id the engine dedupes. Sends nothing itself: the
@@ -68,61 +172,8 @@ export async function deliverNow(
   syncs: DeliveryContext[],
   holder: string,
 ): Promise<DeliverNowResult> {
-  const requests: OutgoingEvent[] = [];
-  const result: DeliverNowResult = { synced: 0, failed: 0, waiting: 0, handedOff: 0, released: 0, requests };
-
-  /** One try; true when the sync is settled (the next of its line may go). */
-  const tryOne = async (ctx: DeliveryContext, last: boolean): Promise<boolean> => {
-    const { sync } = ctx;
-    try {
-      // A row the fan-out just created is already leased to it, with its context loaded.
-      const outcome =
-        sync.status === "pending" && sync.leaseHolder === holder
-          ? await attemptLeased(db, ctx, "automatic", holder)
-          : await attemptDelivery(db, sync.id, "automatic", holder);
-      if (outcome.outcome === "paused" && outcome.notify) requests.push(outcome.notify);
-      if (outcome.outcome === "waiting" || outcome.outcome === "paused" || outcome.outcome === "in-flight") {
-        result.waiting++;
-        return false;
-      }
-      if (outcome.outcome === "synced") result.synced++;
-    } catch (error) {
-      if (!(error instanceof NonRetriableError)) {
-        const notBefore =
-          error instanceof RetryAfterError
-            ? error.retryAfter
-            : new Date(Date.now() + env().WEBHOOK_FIRST_RETRY_MS).toISOString();
-        requests.push(
-          deliveryRequested.create(
-            { syncId: sync.id, trigger: "automatic", notBefore },
-            { id: `sync-${sync.id}` },
-          ),
-        );
-        result.handedOff++;
-        return false;
-      }
-      const failed = await markSyncFailed(db, sync.id, error.message);
-      if (failed) {
-        requests.push(
-          ...deliveryFailedEvents({
-            syncId: sync.id,
-            integrationId: sync.integrationId,
-            attempts: failed.attempts,
-            error: error.message,
-          }),
-        );
-      }
-      result.failed++;
-    }
-    // The next of this line is tried right here: only the line's last settled sync releases.
-    if (last) {
-      const released = await releaseRequests(db, sync);
-      requests.push(...released);
-      result.released += released.length;
-    }
-    return true;
-  };
-
+  const result = emptyResult();
+  const until = Date.now() + CONTINUE_MS;
   const lines = new Map<string, DeliveryContext[]>();
   for (const ctx of syncs) {
     const key = `${ctx.sync.integrationId}:${subjectKey(ctx.sync)}`;
@@ -137,7 +188,10 @@ export async function deliverNow(
     Array.from({ length: Math.min(PARALLEL_TRIES, queue.length) }, async () => {
       for (let line = queue.shift(); line; line = queue.shift()) {
         for (const [i, ctx] of line.entries()) {
-          if (await tryOne(ctx, i === line.length - 1)) continue;
+          if ((await tryOne(db, ctx, holder, result)) === "settled") {
+            if (i === line.length - 1) await continueLine(db, ctx.sync, holder, result, until);
+            continue;
+          }
           // The rest of the line waits for this one's release: give back the leases they were born with.
           await releaseLeases(
             db,
@@ -149,19 +203,13 @@ export async function deliverNow(
       }
     }),
   );
-
   return result;
-}
-
-/** The requests that let the next delivery of the same integration and object go once `syncId` settled. */
-async function releaseAfter(db: Db, syncId: number): Promise<DeliveryRequest[]> {
-  const ctx = await getDeliveryContext(db, syncId);
-  return ctx ? releaseRequests(db, ctx.sync) : [];
 }
 
 /**
  * The deliver-webhook run's one step: a try of one sync (see attemptDelivery for what it returns and
- * throws); when the sync is settled, the release of the next one rides along in `requests`. The
+ * throws); when the sync is settled, the run goes on down its line (continueLine) and the releases of
+ * what is left ride along in `requests`. The
  * "already-settled" case also covers a crash between the POST and its report: the retried step does
  * not post again, it only releases.
  */
@@ -189,7 +237,12 @@ export async function deliverRequested(
     return { outcome: rest, requests: [notify] };
   }
   const settled = outcome.outcome === "synced" || outcome.outcome === "already-settled";
-  return { outcome, requests: settled ? await releaseAfter(db, syncId) : [] };
+  if (!settled) return { outcome, requests: [] };
+  const ctx = await getDeliveryContext(db, syncId);
+  if (!ctx) return { outcome, requests: [] };
+  const after = emptyResult();
+  await continueLine(db, ctx.sync, holder, after, Date.now() + CONTINUE_MS);
+  return { outcome, requests: after.requests };
 }
 
 /**

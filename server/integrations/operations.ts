@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import type { OperationResult } from "@/lib/result";
 import { type AuditActor, type AuditRecord, recordAudit, SYSTEM_ACTOR } from "@/server/audit/audit";
-import { listPendingSyncIds, requestDeliveries } from "@/server/deliveries/recovery";
+import { listPendingLineHeads, listPendingSyncIds, requestDeliveries } from "@/server/deliveries/recovery";
 import { generateSecret } from "@/server/deliveries/sign";
 import { opsWebhookEnabled } from "@/server/notifications/ops-webhook";
 import {
@@ -187,11 +187,12 @@ export async function resumeIntegration(
   id: number,
   db: Db = getDb(),
   actor: AuditActor = SYSTEM_ACTOR,
-): Promise<OperationResult<{ integration: IntegrationSummary; requested: number }>> {
+): Promise<OperationResult<{ integration: IntegrationSummary; waiting: number; requested: number }>> {
   const resumed = await db.transaction(async (tx) => {
     const updated = await setIntegrationActive(tx, id, true, null);
     if (!updated) return undefined;
     const waiting = await listPendingSyncIds(tx, id);
+    const heads = await listPendingLineHeads(tx, id);
     await recordAudit(tx, {
       actor,
       action: "integration.resume",
@@ -199,16 +200,20 @@ export async function resumeIntegration(
       outcome: "succeeded",
       details: { waiting: waiting.length },
     });
-    return { row: updated, pending: waiting };
+    return { row: updated, pending: waiting, heads };
   });
   if (!resumed) {
     await refused(db, actor, "integration.resume", await goneTarget(db, id), GONE);
     return { ok: false, message: GONE };
   }
-  const { row, pending } = resumed;
+  const { row, pending, heads } = resumed;
   const stamp = Date.now();
-  await requestDeliveries(pending, "automatic", (syncId) => `sync-${syncId}-resume-${stamp}`);
-  logger.info({ integrationId: id, requested: pending.length }, `Integration ${row.name} resumed`);
+  // One run per object's line: each goes on down its line in revision order.
+  await requestDeliveries(heads, "automatic", (syncId) => `sync-${syncId}-resume-${stamp}`);
+  logger.info(
+    { integrationId: id, waiting: pending.length, requested: heads.length },
+    `Integration ${row.name} resumed`,
+  );
   if (opsWebhookEnabled()) {
     const resumedAt = new Date(stamp).toISOString();
     await inngest.send(
@@ -223,7 +228,10 @@ export async function resumeIntegration(
       ),
     );
   }
-  return { ok: true, data: { integration: summarizeIntegration(row), requested: pending.length } };
+  return {
+    ok: true,
+    data: { integration: summarizeIntegration(row), waiting: pending.length, requested: heads.length },
+  };
 }
 
 export async function rotateSecret(

@@ -221,7 +221,8 @@ describe.each(DRIVERS)("automatic pause with notice on %s", (driver) => {
       ops.resumeIntegration(integration.id, p.db.db, { id: "user-ada", name: "Ada Admin" }),
     );
     // Revision 3 moved the status too: workitem_updated and workitem_status_changed.
-    expect(resumed).toMatchObject({ ok: true, data: { requested: 4 } });
+    // One run for the item's line (its head, revision 1), which goes on down the line.
+    expect(resumed).toMatchObject({ ok: true, data: { waiting: 4, requested: 1 } });
     await receiver.waitForRequests(4, WAIT);
     const revisions = receiver.requests.map((r) => (r.json as { revision: number; type: string }).revision);
     expect(revisions).toEqual([1, 2, 3, 3]);

@@ -410,6 +410,52 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
     expect(revisions).toEqual([2, 2, 2, 3]);
   });
 
+  it("goes on down an item's line in the run that settled the older delivery, instead of a run per release", async () => {
+    receiver = await startReceiver();
+    const integration = await integrationFor(receiver.urlFor("/hook"));
+    await ops.editIntegration(
+      integration.integration.id,
+      {
+        name: integration.integration.name,
+        url: integration.integration.url,
+        eventTypes: ["workitem_updated"],
+        headerName: null,
+        headerValue: null,
+      },
+      p.db.db,
+    );
+    let receiverFixed = false;
+    receiver.setDefaultResponse((request) =>
+      (request.json as { revision: number }).revision === 2 && !receiverFixed ? 500 : 200,
+    );
+    const item = await newItem();
+    const sent = await recordSentEvents();
+    onTestFinished(sent.stop);
+    const r2 = await save(item.id, 1, { description: "first edit" });
+    await deliveries(1, WAIT);
+    const r3 = await save(item.id, r2.revision, { description: "second edit" });
+    await save(item.id, r3.revision, { description: "third edit" });
+    // Both later saves wait behind revision 2, which is failing.
+    await waitUntil(async () => {
+      const syncs = await syncsOf(item.id);
+      return (
+        syncs.filter((s) => s.revision > 2 && s.status === "pending" && s.leaseHolder === null).length === 2
+      );
+    }, WAIT);
+    receiverFixed = true;
+
+    const requests = await receiver.waitFor(
+      (all) => all.some((r) => (r.json as { revision: number }).revision === 4),
+      WAIT,
+    );
+    const revisions = requests.map((r) => (r.json as { revision: number }).revision);
+    expect(revisions.filter((r) => r !== 2)).toEqual([3, 4]);
+    expect(revisions.at(-3)).toBe(2);
+    const runs = await waitForEventRunsToFinish(p.engineUrl, sent.ids, WAIT);
+    // Revision 2's own retrying run delivered 3 and 4 after it: no release run for either.
+    expect(runs.map((r) => r.function_id).filter((f) => f.endsWith("deliver-webhook"))).toHaveLength(1);
+  });
+
   it("the recovery function fans out a lost change event and re-requests a lost delivery", async () => {
     receiver = await startReceiver();
     const { integration } = await integrationFor(receiver.urlFor("/hook"));

@@ -110,7 +110,7 @@ export const resumeIntegrationAction = defineAction(
     const result = await resumeIntegration(id, getDb(), actorOf(user));
     if (!result.ok) return { ok: false, message: result.message };
     revalidateIntegrations(id);
-    const n = result.data.requested;
+    const n = result.data.waiting;
     return {
       ok: true,
       data: { requested: n },
