@@ -7,7 +7,7 @@
  *   npm run bench -- --profile                     # also --cpu-prof the app and the engine
  *
  * Flags (or env BENCH_<NAME>): --items, --saves, --integrations, --editors, --ceiling-seconds,
- * --page-syncs, --drain-timeout, --log-level, --app-dir, --rate (saves/s cap over all editors, 0 = as
+ * --page-syncs, --drain-timeout, --log-level, --app-dir, --driver (postgres | pglite), --rate (saves/s cap over all editors, 0 = as
  * fast as they can), --profile, --delivery-worker (a second app process serves the engine's calls). Writes bench/results/bench.json.
  */
 import { randomBytes } from "node:crypto";
