@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net, { type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Inngest, type InngestFunction } from "inngest";
@@ -9,7 +9,6 @@ import { serve } from "inngest/node";
 import pino from "pino";
 import { vi } from "vitest";
 import { startEngine } from "../../engine/server";
-import { freePort } from "../../scripts/free-port";
 
 /**
  * Every test talks to the engine over HTTP only. Set ENGINE_URL (e.g. http://127.0.0.1:8288) to run

@@ -63,7 +63,7 @@ describe.each(DRIVERS)("automatic pause with notice on %s", (driver) => {
     await p?.close();
   });
   afterEach(async () => {
-    await p.db.db.delete(integrations);
+    await p.clearIntegrations();
     await receiver?.close();
     receiver = undefined;
     smtp.clear();

@@ -82,7 +82,7 @@ describe.each(DRIVERS)("delivery attempts on %s", (driver) => {
     await p?.close();
   });
   afterEach(async () => {
-    await p.db.db.delete(integrations);
+    await p.clearIntegrations();
     await receiver?.close();
     receiver = undefined;
   });

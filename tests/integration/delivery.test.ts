@@ -49,7 +49,7 @@ describe.each(DRIVERS)("webhook delivery on %s", (driver) => {
   });
   afterEach(async () => {
     // Deleting the integrations (and their syncs) keeps one test's receiver out of the next test.
-    await p.db.db.delete(integrations);
+    await p.clearIntegrations();
     await receiver?.close();
   });
 

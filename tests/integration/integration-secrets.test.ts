@@ -36,7 +36,7 @@ describe.each(DRIVERS)("integration secrets on %s", (driver) => {
     await p?.close();
   });
   afterEach(async () => {
-    await p.db.db.delete(integrations);
+    await p.clearIntegrations();
     await receiver?.close();
   });
 

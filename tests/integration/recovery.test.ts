@@ -60,7 +60,7 @@ describe.each(DRIVERS)("recover failed syncs on %s", (driver) => {
     await p?.close();
   });
   afterEach(async () => {
-    await p.db.db.delete(integrations);
+    await p.clearIntegrations();
     await receiver?.close();
   });
 

@@ -42,7 +42,7 @@ describe.each(DRIVERS)("retention on %s", (driver) => {
     await p?.close();
   });
   afterEach(async () => {
-    await p.db.db.delete(integrations);
+    await p.clearIntegrations();
     await receiver?.close();
   });
 

@@ -6,6 +6,7 @@ import path from "node:path";
 import pino from "pino";
 import { vi } from "vitest";
 import { setDbHandle } from "@/db/client";
+import { integrations } from "@/db/schema";
 import { type EngineServer, startEngine } from "../../engine/server";
 import { createTestDb, type Driver, type TestDb } from "./db";
 
@@ -22,6 +23,8 @@ export type Pipeline = {
   appUrl: string;
   stopEngine: () => Promise<void>;
   startEngineAgain: () => Promise<void>;
+  /** Deletes every integration and, by cascade, its syncs and attempts: one test's receiver stays out of the next. */
+  clearIntegrations: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -74,6 +77,7 @@ export async function startPipeline(driver: Driver): Promise<Pipeline> {
       });
       await engine.sync(appUrl);
     },
+    clearIntegrations: () => deleteAllIntegrations(db),
     close: async () => {
       await engine?.close();
       await new Promise<void>((resolve) => {
@@ -85,6 +89,27 @@ export async function startPipeline(driver: Driver): Promise<Pipeline> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const DEADLOCK = "40P01";
+
+/**
+ * A delivery still finishing from the test before can hold its sync's row while it waits on its
+ * integration's row: the reverse of the cascade's order. PostgreSQL breaks that deadlock by failing
+ * one side; when it picks the delete, the delete goes again (the delivery's side has gone on by then).
+ */
+async function deleteAllIntegrations(db: TestDb): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.db.delete(integrations);
+      return;
+    } catch (error) {
+      const code =
+        (error as { cause?: { code?: string }; code?: string }).cause?.code ??
+        (error as { code?: string }).code;
+      if (code !== DEADLOCK || attempt >= 5) throw error;
+    }
+  }
 }
 
 /** A run as the engine's read API (`GET /v1/runs/:id`) reports it. */
