@@ -1,8 +1,8 @@
 import { Wrench } from "lucide-react";
 import Link from "next/link";
-import { type NavLink, NavLinks } from "@/components/app-shell/nav-links";
+import { MainNav, type NavLink } from "@/components/app-shell/nav-links";
 import { type BannerNotice, NoticeBanner } from "@/components/app-shell/notice-banner";
-import { UserMenu } from "@/components/auth/user-menu";
+import { SignedInAs, UserMenu } from "@/components/auth/user-menu";
 import { getDb } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { signOutAction } from "@/server/auth/actions";
@@ -44,7 +44,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const user = await requireUser();
   const links = NAV.filter(
     (link) => hasRole(user, link.role) && (link.href !== "/demo-receiver" || demoReceiverEnabled()),
-  ).map(({ href, label }) => ({ href, label }));
+  ).map(({ href, label }) => ({
+    href,
+    // The home page is the technician's own work, the others' delivery dashboard (app/(app)/page.tsx).
+    label: href === "/" && !hasRole(user, "manager") ? "My work" : label,
+  }));
   const notices = await bannerNotices(user);
   return (
     <div className="flex min-h-dvh flex-col">
@@ -65,15 +69,10 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             </span>
             Fixed Service
           </Link>
-          <nav
-            aria-label="Main"
-            className="order-last -mx-1 w-full min-w-0 md:order-none md:mx-0 md:w-auto md:flex-1"
-          >
-            <NavLinks links={links} />
-          </nav>
-          <div className="ml-auto">
+          <div className="ml-auto md:order-last">
             <UserMenu user={user} signOutAction={signOutAction} />
           </div>
+          <MainNav links={links} account={<SignedInAs user={user} />} />
         </div>
       </header>
       <NoticeBanner notices={notices} action={acknowledgeNoticeAction} />

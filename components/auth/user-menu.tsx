@@ -3,6 +3,16 @@ import type { SessionUser } from "@/server/auth/guard";
 import { RoleBadge } from "./role-badge";
 
 /** Name, role and a sign-out button; a plain form, so it works before hydration too. */
+export function SignedInAs({ user }: { user: SessionUser }) {
+  return (
+    <p className="flex items-center gap-2 px-2.5 pb-2 text-sm text-slate-600">
+      Signed in as <span className="font-medium text-slate-900">{user.name}</span>
+      <RoleBadge role={user.role} />
+    </p>
+  );
+}
+
+/** Name, role and a sign-out button; a plain form, so it works before hydration too. */
 export function UserMenu({
   user,
   signOutAction,
@@ -13,7 +23,7 @@ export function UserMenu({
 }) {
   return (
     <div className="flex items-center gap-3 text-sm">
-      <div className="flex min-w-0 flex-col items-end leading-tight sm:flex-row sm:items-center sm:gap-2">
+      <div className="hidden min-w-0 items-center gap-2 leading-tight sm:flex">
         <span className="truncate font-medium text-slate-900" title={user.email}>
           {user.name}
         </span>
@@ -25,7 +35,8 @@ export function UserMenu({
           className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900"
         >
           <LogOut aria-hidden="true" className="size-4" />
-          Sign out
+          {/* On a phone the icon alone; who is signed in shows at the top of the menu (MainNav). */}
+          <span className="sr-only sm:not-sr-only">Sign out</span>
         </button>
       </form>
     </div>

@@ -28,6 +28,7 @@ import {
   objectColumns,
 } from "./explorer-columns";
 import { EVENT_TYPE_LABELS, SYNC_STATUS_LABELS } from "./labels";
+import { ObjectCountCard, SyncCard } from "./sync-cards";
 
 const PATH = "/syncs";
 
@@ -252,6 +253,7 @@ export function SyncExplorer(props: Props) {
               go({ sort: first.id as ExplorerSortKey, dir: first.desc ? "desc" : "asc", page: 1 });
             }}
             columnClassNames={explorerColumnClassNames}
+            renderCard={(sync) => <SyncCard sync={sync} />}
             pagination={pagination}
             empty={empty}
           />
@@ -268,6 +270,7 @@ export function SyncExplorer(props: Props) {
               go({ dir: first.desc ? "desc" : "asc", page: 1 });
             }}
             columnClassNames={objectColumnClassNames}
+            renderCard={(row) => <ObjectCountCard row={row} />}
             pagination={pagination}
             empty={empty}
           />

@@ -46,6 +46,11 @@ export type DataTableProps<TData extends RowData> = {
   columnClassNames?: Record<string, string>;
   empty?: React.ReactNode;
   "aria-label"?: string;
+  /**
+   * Below `md`, one card per row instead of the table (a phone cannot show the columns side by side
+   * without a hidden sideways scroll). The same rows, pagination and empty state.
+   */
+  renderCard?: (row: TData) => React.ReactNode;
 };
 
 const ARIA_SORT = { asc: "ascending", desc: "descending" } as const;
@@ -60,6 +65,7 @@ export function DataTable<TData extends RowData>({
   columnClassNames = {},
   empty,
   "aria-label": ariaLabel,
+  renderCard,
 }: DataTableProps<TData>) {
   const table = useTable({
     features: dataTableFeatures,
@@ -82,7 +88,16 @@ export function DataTable<TData extends RowData>({
 
   return (
     <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-      <Table aria-label={ariaLabel}>
+      {renderCard ? (
+        <ul aria-label={ariaLabel} className="divide-y divide-slate-100 md:hidden">
+          {rows.length === 0 ? (
+            <li>{empty ?? <p className="px-4 py-10 text-center text-slate-500">No results.</p>}</li>
+          ) : (
+            rows.map((row) => <li key={row.id}>{renderCard(row.original)}</li>)
+          )}
+        </ul>
+      ) : null}
+      <Table aria-label={ariaLabel} wrapperClassName={renderCard ? "max-md:hidden" : undefined}>
         <TableHeader>
           {table.getHeaderGroups().map((group) => (
             <TableRow key={group.id} className="hover:bg-transparent">

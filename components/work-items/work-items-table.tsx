@@ -23,6 +23,7 @@ import {
 import { STATUS_DOTS } from "./badges";
 import { type WorkItemListItem, workItemColumnClassNames, workItemColumns } from "./columns";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./labels";
+import { WorkItemCard } from "./work-item-card";
 
 type Props = {
   rows: WorkItemListItem[];
@@ -145,6 +146,7 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
         <DataTable
           aria-label="Work items"
           columns={workItemColumns}
+          renderCard={(item) => <WorkItemCard item={item} />}
           data={rows}
           getRowId={(row) => String(row.id)}
           sorting={[{ id: params.sort, desc: params.dir === "desc" }]}

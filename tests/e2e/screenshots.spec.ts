@@ -63,11 +63,3 @@ for (const viewport of VIEWPORTS) {
     }
   });
 }
-
-test("the dashboard for a technician", async ({ browser }) => {
-  const page = await pageAs(browser, "technician");
-  await page.goto("/");
-  await expect(page.getByRole("img", { name: /Syncs per hour/ })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Sync explorer" })).toHaveCount(0);
-  await snapshot(page, "dashboard-technician-1280");
-});
