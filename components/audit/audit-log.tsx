@@ -22,6 +22,7 @@ import {
   hasAuditFilters,
   parseAuditParams,
 } from "@/server/audit/params";
+import { AuditCard } from "./audit-card";
 import { AUDIT_ACTION_LABELS, AUDIT_TARGET_LABELS, auditDetails } from "./labels";
 
 const PATH = "/admin/audit";
@@ -227,6 +228,7 @@ export function AuditLog({ params, rows, total, actors }: Props) {
           data={rows}
           getRowId={(row) => String(row.id)}
           columnClassNames={columnClassNames}
+          renderCard={(row) => <AuditCard row={row} href={targetHref(row)} />}
           pagination={{
             page: params.page,
             pageSize: AUDIT_PAGE_SIZE,

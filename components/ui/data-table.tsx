@@ -88,16 +88,18 @@ export function DataTable<TData extends RowData>({
 
   return (
     <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-      {renderCard ? (
+      {/* Cards only for rows: an empty list keeps the table's one empty state at every size. */}
+      {renderCard && rows.length > 0 ? (
         <ul aria-label={ariaLabel} className="divide-y divide-slate-100 md:hidden">
-          {rows.length === 0 ? (
-            <li>{empty ?? <p className="px-4 py-10 text-center text-slate-500">No results.</p>}</li>
-          ) : (
-            rows.map((row) => <li key={row.id}>{renderCard(row.original)}</li>)
-          )}
+          {rows.map((row) => (
+            <li key={row.id}>{renderCard(row.original)}</li>
+          ))}
         </ul>
       ) : null}
-      <Table aria-label={ariaLabel} wrapperClassName={renderCard ? "max-md:hidden" : undefined}>
+      <Table
+        aria-label={ariaLabel}
+        wrapperClassName={renderCard && rows.length > 0 ? "max-md:hidden" : undefined}
+      >
         <TableHeader>
           {table.getHeaderGroups().map((group) => (
             <TableRow key={group.id} className="hover:bg-transparent">

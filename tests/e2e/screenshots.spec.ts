@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, snapshot, test } from "./fixtures";
+import { elementsWiderThanViewport, expect, snapshot, test } from "./fixtures";
 import { pageAs } from "./session-cache";
 
 /** Every page of the delivery features at desktop and phone size, kept as artifacts (test-results/screenshots). */
@@ -10,6 +10,8 @@ const VIEWPORTS = [
 
 const pages = (workItem: string, sync: string): { name: string; path: string; heading: RegExp }[] => [
   { name: "dashboard", path: "/", heading: /Hello/ },
+  { name: "work-items", path: "/work-items", heading: /Work items/ },
+  { name: "work-item-new", path: "/work-items/new", heading: /New work item/ },
   { name: "work-item-timeline", path: workItem, heading: /RMA-\d{6}/ },
   { name: "syncs", path: "/syncs", heading: /Syncs/ },
   { name: "syncs-by-object", path: "/syncs?view=objects", heading: /Syncs/ },
@@ -17,6 +19,8 @@ const pages = (workItem: string, sync: string): { name: string; path: string; he
   { name: "integrations", path: "/integrations", heading: /Integrations/ },
   { name: "integration-new", path: "/integrations/new", heading: /New integration/ },
   { name: "integration-detail", path: "/integrations/1", heading: /demo-receiver/ },
+  { name: "users", path: "/admin/users", heading: /Users/ },
+  { name: "audit", path: "/admin/audit", heading: /Audit log/ },
 ];
 
 /** A work item with a settled delivery, so every page has something to show. */
@@ -59,6 +63,10 @@ for (const viewport of VIEWPORTS) {
       });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${p.path} scrolls sideways at ${viewport.width}px`).toBeLessThanOrEqual(0);
+      expect(
+        await elementsWiderThanViewport(page),
+        `${p.path}: nothing past the right edge at ${viewport.width}px`,
+      ).toEqual([]);
       await snapshot(page, `${p.name}-${viewport.name}`);
     }
   });
