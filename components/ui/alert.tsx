@@ -39,7 +39,7 @@ export function Alert({
   return (
     <div className={cn(alertVariants({ variant }), className)} {...props}>
       <Icon aria-hidden />
-      <div className="min-w-0 space-y-1">
+      <div className="min-w-0 flex-1 space-y-1">
         {title ? <p className="font-medium">{title}</p> : null}
         {children ? <div className="leading-relaxed">{children}</div> : null}
       </div>

@@ -1,23 +1,29 @@
 import { Alert } from "@/components/ui/alert";
 import type { ActionResult } from "@/server/auth/guard";
 import { isStaleMessage } from "@/server/work-items/validation";
+import { ConflictPanel } from "./conflict-panel";
 
 /**
- * The form-level outcome of a save, in a live region so screen readers hear it. A stale save gets a
- * reload link (a full page load, so the form starts again from the saved revision).
+ * The form-level outcome of a save, in a live region so screen readers hear it. A stale save shows
+ * their changes beside yours (ConflictPanel) when the action could tell them, else a reload link.
  */
 export function FormBanner({
   id,
   state,
   reloadHref,
+  technicians = [],
 }: {
   id: string;
   state: ActionResult<unknown> | null;
   reloadHref?: string;
+  /** To name an assigned technician in a conflict. */
+  technicians?: { id: string; name: string }[];
 }) {
   return (
     <div id={id} aria-live="polite" aria-atomic="true">
-      {state === null ? null : state.ok ? (
+      {state === null ? null : !state.ok && state.conflict ? (
+        <ConflictPanel conflict={state.conflict} technicians={technicians} reloadHref={reloadHref} />
+      ) : state.ok ? (
         <Alert variant={state.message?.startsWith("No changes") ? "info" : "success"}>
           {state.message ?? "Saved"}
         </Alert>

@@ -12,3 +12,18 @@ export const PRIORITY_LABELS: Record<WorkItemPriority, string> = {
   normal: "Normal",
   express: "Express",
 };
+
+/** The work item form's fields by name, as its labels say them (conflicts name fields this way). */
+export const FIELD_LABELS: Record<string, string> = {
+  title: "Title",
+  description: "Description",
+  customerName: "Customer name",
+  customerEmail: "Customer e-mail",
+  customerPhone: "Customer phone",
+  device: "Device",
+  serialNumber: "Serial number",
+  status: "Status",
+  priority: "Priority",
+  price: "Price",
+  technicianId: "Technician",
+};

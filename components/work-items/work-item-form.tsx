@@ -1,8 +1,9 @@
 "use client";
 
 import { LoaderCircle } from "lucide-react";
-import { useActionState, useEffect, useId } from "react";
+import { useActionState, useEffect, useId, useState } from "react";
 import { toast } from "sonner";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -12,6 +13,7 @@ import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
 import type { ActionResult } from "@/server/auth/guard";
 import { FormBanner } from "./form-banner";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./labels";
+import { useLiveRevision } from "./live-revision";
 
 type Props = {
   mode: "create" | "edit";
@@ -21,9 +23,19 @@ type Props = {
   technicians: { id: string; name: string }[];
   workItemId?: number;
   onCancelHref?: string;
+  /** The signed-in user: their own saves from another tab are not announced as someone else's. */
+  currentUserId?: string;
 };
 
-export function WorkItemForm({ mode, action, initialValues, technicians, workItemId, onCancelHref }: Props) {
+export function WorkItemForm({
+  mode,
+  action,
+  initialValues,
+  technicians,
+  workItemId,
+  onCancelHref,
+  currentUserId,
+}: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const uid = useId();
   const bannerId = `${uid}-banner`;
@@ -32,17 +44,52 @@ export function WorkItemForm({ mode, action, initialValues, technicians, workIte
   const formKey = JSON.stringify(values);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const fid = (name: string) => `${uid}-${name}`;
+  // Typed but not saved: someone else's save is then announced instead of loaded over it.
+  const [dirty, setDirty] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a save's outcome (or new values) resets it
+  useEffect(() => setDirty(false), [formKey]);
+  const newer = useLiveRevision({
+    workItemId: mode === "edit" ? workItemId : undefined,
+    revision: Number(values.revision ?? 0),
+    dirty,
+    currentUserId,
+  });
 
   useEffect(() => {
     if (state?.ok && state.message === "Saved") toast.success("Saved");
   }, [state]);
 
   return (
-    <form action={formAction} aria-describedby={bannerId} noValidate className="space-y-6">
+    <form
+      action={formAction}
+      aria-describedby={bannerId}
+      noValidate
+      className="space-y-6"
+      onInput={() => setDirty(true)}
+      onChange={() => setDirty(true)}
+    >
+      {newer ? (
+        <Alert
+          variant="info"
+          title={`${newer.by ?? "You"} saved revision ${newer.revision} while you were typing`}
+        >
+          Your typing is kept. Saving shows their changes beside yours, field by field
+          {workItemId ? (
+            <>
+              {", or "}
+              <a href={`/work-items/${workItemId}`} className="font-medium underline underline-offset-2">
+                discard yours and load theirs
+              </a>
+            </>
+          ) : null}
+          .
+        </Alert>
+      ) : null}
       <FormBanner
         id={bannerId}
         state={state}
         reloadHref={workItemId ? `/work-items/${workItemId}` : undefined}
+        technicians={technicians}
       />
       {/* Remounted whenever the values to show change (a save, a refusal): React does not re-apply a
           changed defaultValue to a mounted <select>, so a reset form could otherwise submit stale choices. */}

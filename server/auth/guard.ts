@@ -25,7 +25,23 @@ export type SessionUser = {
 
 export type ActionResult<T> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; message: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+  | {
+      ok: false;
+      message: string;
+      fieldErrors?: Record<string, string[]>;
+      values?: Record<string, string>;
+      conflict?: EditConflict;
+    };
+
+/**
+ * A save refused because someone else saved first: who, the revision it is at now, and per field they
+ * changed, their value beside yours (null where you did not change it). Values as the form shows them.
+ */
+export type EditConflict = {
+  revision: number;
+  by: string[];
+  fields: { field: string; theirs: string; yours: string | null }[];
+};
 
 /** Who made a change, as recorded on change events. */
 export function actorOf(user: SessionUser): { id: string; name: string } {

@@ -135,6 +135,28 @@ export async function getLatestWorkItemChange(db: Db, workItemId: number): Promi
   return event ?? null;
 }
 
+export type WorkItemRevision = {
+  revision: number;
+  updatedAt: string;
+  updatedBy: { id: string | null; name: string | null } | null;
+};
+
+/** The item's revision and its last save's author (the newest change event of that revision). */
+export async function getWorkItemRevision(db: Db, id: number): Promise<WorkItemRevision | null> {
+  const [row] = await db
+    .select({ revision: workItems.revision, updatedAt: workItems.updatedAt })
+    .from(workItems)
+    .where(eq(workItems.id, id));
+  if (!row) return null;
+  const latest = await getLatestWorkItemChange(db, id);
+  return {
+    revision: row.revision,
+    updatedAt: row.updatedAt.toISOString(),
+    updatedBy:
+      latest && latest.revision === row.revision ? { id: latest.actorId, name: latest.actorName } : null,
+  };
+}
+
 async function technicianName(db: Db, technicianId: string | null): Promise<string | null | undefined> {
   if (!technicianId) return null;
   const [user] = await db.select({ name: users.name }).from(users).where(eq(users.id, technicianId));

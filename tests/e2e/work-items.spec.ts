@@ -1,5 +1,5 @@
 import type { Browser, Page } from "@playwright/test";
-import { expect, signIn, test } from "./fixtures";
+import { expect, signIn, snapshot, test } from "./fixtures";
 
 const unique = () => Math.random().toString(36).slice(2, 8);
 
@@ -93,9 +93,12 @@ test.describe("work items", () => {
     await expect(page).toHaveURL(/\/work-items\/\d+/);
   });
 
-  test("a stale save from a second browser is refused and overwrites nothing", async ({ browser, page }) => {
+  test("a second open page follows someone else's save without a reload and says who saved", async ({
+    browser,
+    page,
+  }) => {
     await signIn(page, "technician");
-    const title = `Stale check ${unique()}`;
+    const title = `Live check ${unique()}`;
     const path = await createWorkItem(page, title);
 
     const other = await newSignedInPage(browser, "manager");
@@ -106,19 +109,62 @@ test.describe("work items", () => {
     await page.getByRole("button", { name: "Save changes" }).click();
     await revision(page, 2);
 
+    // Nothing typed on the other page: it shows the new values by itself, and who saved them.
+    await expect(other.getByLabel("Title", { exact: true })).toHaveValue(`${title} (first)`, {
+      timeout: 15_000,
+    });
+    await revision(other, 2);
+    await expect(other.getByText("Tess Technician saved revision 2")).toBeVisible();
+    await expect(other.getByText(/Updated .* by Tess Technician/)).toBeVisible();
+    await other.context().close();
+  });
+
+  test("a stale save shows their changes beside yours, keeps what you typed, and saves both on top", async ({
+    browser,
+    page,
+  }) => {
+    await signIn(page, "technician");
+    const title = `Stale check ${unique()}`;
+    const path = await createWorkItem(page, title);
+
+    const other = await newSignedInPage(browser, "manager");
+    await other.goto(path);
+    await revision(other, 1);
+    // The manager starts typing before the technician saves.
     await other.getByLabel("Customer name", { exact: true }).fill("Second Browser");
-    await other.getByRole("button", { name: "Save changes" }).click();
-    await expect(
-      other.getByText(
-        "Someone else saved this work item first (revision 2). Reload to see their changes — nothing was overwritten.",
-      ),
-    ).toBeVisible();
+    await other.getByLabel("Title", { exact: true }).fill(`${title} (manager)`);
+
+    await page.getByLabel("Title", { exact: true }).fill(`${title} (technician)`);
+    await page.getByLabel("Price").fill("99.50");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await revision(page, 2);
+
+    // Told, not overwritten: what the manager typed stays.
+    await expect(other.getByText("Tess Technician saved revision 2 while you were typing")).toBeVisible({
+      timeout: 15_000,
+    });
     await expect(other.getByLabel("Customer name", { exact: true })).toHaveValue("Second Browser");
 
-    await other.getByRole("link", { name: "Reload" }).click();
-    await revision(other, 2);
-    await expect(other.getByLabel("Title", { exact: true })).toHaveValue(`${title} (first)`);
-    await expect(other.getByLabel("Customer name", { exact: true })).toHaveValue("Playwright Customer");
+    await other.getByRole("button", { name: "Save changes" }).click();
+    const panel = other.getByText(/Not saved: Tess Technician saved revision 2/).locator("xpath=../..");
+    await expect(panel).toBeVisible();
+    const rows = panel.getByRole("table", { name: "Their changes beside yours" }).getByRole("row");
+    await expect(rows.filter({ hasText: "Title" })).toContainText(`${title} (technician)`);
+    await expect(rows.filter({ hasText: "Title" })).toContainText(`${title} (manager)`);
+    await expect(rows.filter({ hasText: "Price" })).toContainText("99.50");
+    await expect(rows.filter({ hasText: "Price" })).toContainText("not changed by you");
+    // The form now holds theirs where the manager did not type, the manager's where they did.
+    await expect(other.getByLabel("Price")).toHaveValue("99.50");
+    await expect(other.getByLabel("Title", { exact: true })).toHaveValue(`${title} (manager)`);
+    await expect(other.getByLabel("Customer name", { exact: true })).toHaveValue("Second Browser");
+    await snapshot(other, "work-item-conflict-1280");
+
+    await other.getByRole("button", { name: "Save changes" }).click();
+    await revision(other, 3);
+    await other.reload();
+    await expect(other.getByLabel("Title", { exact: true })).toHaveValue(`${title} (manager)`);
+    await expect(other.getByLabel("Customer name", { exact: true })).toHaveValue("Second Browser");
+    await expect(other.getByLabel("Price")).toHaveValue("99.50");
     await other.context().close();
   });
 

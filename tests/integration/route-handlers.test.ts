@@ -14,6 +14,7 @@ const ROUTES = {
   timeline: () => import("@/app/api/work-items/[id]/timeline/route") as Promise<RouteModule>,
   sync: () => import("@/app/api/syncs/[id]/route") as Promise<RouteModule>,
   workItem: () => import("@/app/api/v1/work-items/[id]/route") as Promise<RouteModule>,
+  revision: () => import("@/app/api/work-items/[id]/revision/route") as Promise<RouteModule>,
 };
 
 async function get(route: keyof typeof ROUTES, id: string, query = "") {
@@ -43,17 +44,22 @@ describe("route handlers: ids the database cannot hold answer 404 { error } befo
     ["sync", "0"],
     ["sync", "abc"],
     ["workItem", "99999999999"],
+    ["revision", "99999999999"],
+    ["revision", "abc"],
   ] as const)("%s %s", async (route, id) => {
     const { status, body } = await asUser("technician", () => get(route, id));
     expect(status).toBe(404);
     expect(body).toEqual({ error: expect.any(String) });
   });
 
-  it.each(["timeline", "sync", "workItem"] as const)("%s signed out → 401 { error }", async (route) => {
-    const { status, body } = await asUser(null, () => get(route, "1"));
-    expect(status).toBe(401);
-    expect(body).toEqual({ error: expect.any(String) });
-  });
+  it.each(["timeline", "sync", "workItem", "revision"] as const)(
+    "%s signed out → 401 { error }",
+    async (route) => {
+      const { status, body } = await asUser(null, () => get(route, "1"));
+      expect(status).toBe(401);
+      expect(body).toEqual({ error: expect.any(String) });
+    },
+  );
 });
 
 describe.each(DRIVERS)("route handlers on %s", (driver) => {
@@ -99,6 +105,28 @@ describe.each(DRIVERS)("route handlers on %s", (driver) => {
     const junk = await asUser("technician", () => get("timeline", id, "?before=yesterday"));
     expect(junk.status).toBe(400);
     expect(junk.body).toEqual({ error: expect.any(String) });
+  });
+
+  it("an item's revision names who saved it last; an absent item is 404", async () => {
+    const created = await createWorkItem(t.db, input, { id: "u-ada", name: "Ada" });
+    if (!created.ok) throw new Error("create failed");
+    const id = String(created.row.id);
+    expect((await asUser("technician", () => get("revision", id))).body).toMatchObject({
+      revision: 1,
+      updatedBy: { id: "u-ada", name: "Ada" },
+    });
+    await updateWorkItem(
+      t.db,
+      created.row.id,
+      { revision: 1, title: "Swap the battery" },
+      { id: "u-bo", name: "Bo" },
+    );
+    const after = await asUser("technician", () => get("revision", id));
+    expect(after).toMatchObject({
+      status: 200,
+      body: { revision: 2, updatedBy: { id: "u-bo", name: "Bo" } },
+    });
+    expect((await asUser("technician", () => get("revision", "424242"))).status).toBe(404);
   });
 
   it("a sync id past the int4 range is looked up (bigint column) and answers 404 when absent", async () => {

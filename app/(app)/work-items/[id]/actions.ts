@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { type ActionResult, actorOf, defineAction, INVALID_INPUT_MESSAGE } from "@/server/auth/guard";
 import { dispatchChangeEvents } from "@/server/deliveries/outbox";
+import { describeConflict } from "@/server/work-items/conflicts";
 import { workItemFormValues } from "@/server/work-items/form-values";
 import { createTask, updateTask } from "@/server/work-items/tasks";
 import {
@@ -36,11 +37,14 @@ export const updateWorkItemAction = defineAction(
     const result = await updateWorkItem(getDb(), id, update, actorOf(user));
     if (!result.ok) {
       if (result.reason === "not_found") return { ok: false, message: GONE_MESSAGE };
-      // What the user typed comes back (with the revision they edited), so nothing they typed is lost either.
-      const typed = workItemFormValues({ ...(result.reason === "stale" ? result.current : {}), ...update });
       if (result.reason === "stale") {
-        return { ok: false, message: staleWorkItemMessage(result.current.revision), values: typed };
+        // Their changes beside the user's; the form shows theirs where the user did not type, so nothing
+        // either side saved or typed is lost, and the next save goes on top of the current revision.
+        const { conflict, values } = await describeConflict(getDb(), result.current, update.revision, update);
+        return { ok: false, message: staleWorkItemMessage(result.current.revision), values, conflict };
       }
+      // What the user typed comes back (with the revision they edited), so nothing they typed is lost.
+      const typed = workItemFormValues(update);
       return { ok: false, message: INVALID_INPUT_MESSAGE, fieldErrors: result.fieldErrors, values: typed };
     }
     if (!result.changed) {

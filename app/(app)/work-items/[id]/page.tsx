@@ -53,7 +53,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function WorkItemPage({ params, searchParams }: Props) {
-  await requireUser();
+  const viewer = await requireUser();
   const id = parseId((await params).id);
   if (!id) notFound();
   const db = getDb();
@@ -124,6 +124,7 @@ export default async function WorkItemPage({ params, searchParams }: Props) {
               workItemId={item.id}
               initialValues={workItemFormValues(item)}
               technicians={technicians.map((t) => ({ id: t.id, name: t.name }))}
+              currentUserId={viewer.id}
             />
           </CardContent>
         </Card>
