@@ -40,6 +40,16 @@ const schema = z
      */
     WEBHOOK_FIRST_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
     WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
+    /** The shop's currency (ISO 4217): prices are shown in it. */
+    SHOP_CURRENCY: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine(
+        (code) => Intl.supportedValuesOf("currency").includes(code),
+        "must be an ISO 4217 currency code such as EUR, USD, GBP or CHF",
+      )
+      .default("EUR"),
     SYNC_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     /** Failed attempts in a row that pause an integration automatically; 0 = never on a count. */
     AUTO_PAUSE_FAILURES: z.coerce.number().int().min(0).max(1_000_000).default(50),

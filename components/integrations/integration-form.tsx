@@ -3,13 +3,14 @@
 import { Save } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useId } from "react";
+import { useActionState, useEffect, useId, useRef } from "react";
 import { toast } from "sonner";
 import { EVENT_TYPE_LABELS } from "@/components/syncs/labels";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 import { CHANGE_EVENT_TYPES, type ChangeEventType } from "@/db/schema";
 import type { ActionResult } from "@/server/auth/guard";
 import { SecretReveal } from "./secret-reveal";
@@ -58,6 +59,8 @@ export function IntegrationForm(props: Props) {
   );
   const id = useId();
   const failed = state && !state.ok ? state : null;
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, failed);
   const errors = failed?.fieldErrors;
   const values = failed?.values;
 
@@ -98,7 +101,9 @@ export function IntegrationForm(props: Props) {
 
   return (
     <form
+      ref={formRef}
       action={formAction}
+      noValidate
       className="space-y-5"
       aria-label={mode === "create" ? "New integration" : "Edit integration"}
     >

@@ -1,7 +1,7 @@
 "use client";
 
 import { LoaderCircle } from "lucide-react";
-import { useActionState, useEffect, useId, useState } from "react";
+import { useActionState, useEffect, useId, useRef, useState } from "react";
 import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -9,6 +9,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
 import type { ActionResult } from "@/server/auth/guard";
 import { FormBanner } from "./form-banner";
@@ -25,6 +26,8 @@ type Props = {
   onCancelHref?: string;
   /** The signed-in user: their own saves from another tab are not announced as someone else's. */
   currentUserId?: string;
+  /** The shop's currency (SHOP_CURRENCY), named in the price's label. */
+  currency?: string;
 };
 
 export function WorkItemForm({
@@ -35,6 +38,7 @@ export function WorkItemForm({
   workItemId,
   onCancelHref,
   currentUserId,
+  currency = "EUR",
 }: Props) {
   const [state, formAction, pending] = useActionState(action, null);
   const uid = useId();
@@ -44,6 +48,8 @@ export function WorkItemForm({
   const formKey = JSON.stringify(values);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const fid = (name: string) => `${uid}-${name}`;
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, state);
   // Typed but not saved: someone else's save is then announced instead of loaded over it.
   const [dirty, setDirty] = useState(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a save's outcome (or new values) resets it
@@ -61,6 +67,7 @@ export function WorkItemForm({
 
   return (
     <form
+      ref={formRef}
       action={formAction}
       aria-describedby={bannerId}
       noValidate
@@ -217,7 +224,13 @@ export function WorkItemForm({
                 </Select>
               )}
             </Field>
-            <Field id={fid("price")} label="Price" optional hint="e.g. 120 or 95.50" errors={errors.price}>
+            <Field
+              id={fid("price")}
+              label={`Price (${currency})`}
+              optional
+              hint="e.g. 120, 95.50 or 95,50"
+              errors={errors.price}
+            >
               {(p) => <Input {...p} name="price" inputMode="decimal" defaultValue={values.price} />}
             </Field>
           </div>

@@ -43,14 +43,23 @@ const optionalText = (label: string, max: number) =>
       .nullable(),
   );
 
-const PRICE_PATTERN = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
+/**
+ * A price as people in the shop type it: "120", "95.5", "95.50", "95,50", "1.234,56", "1,234.56",
+ * "1 234,56". Grouping only together with decimals in the other separator: "1.234" alone could be
+ * either, so it is refused rather than guessed.
+ */
+const PRICE_PATTERN =
+  /^(?:(?<grouped>\d{1,3}(?:(?<group>[.,])\d{3})+)(?<point>[.,])(?<groupedCents>\d{1,2})|(?<whole>\d{1,9})(?:[.,](?<cents>\d{1,2}))?)$/;
 
-/** "120", "95.5", "95.50" → cents, without floating-point arithmetic. */
+/** A typed price → cents, without floating-point arithmetic; null when it is not a price. */
 export function parsePriceToCents(input: string): number | null {
-  const match = PRICE_PATTERN.exec(input.trim());
-  if (!match) return null;
-  const cents = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-  return cents;
+  const match = PRICE_PATTERN.exec(input.trim().replace(/[\s\u00a0\u202f]/g, ""));
+  if (!match?.groups) return null;
+  const { grouped, group, point, groupedCents, whole, cents } = match.groups;
+  if (grouped !== undefined && group === point) return null;
+  const digits = grouped !== undefined ? grouped.replaceAll(group, "") : whole;
+  if (digits.length > 9) return null;
+  return Number(digits) * 100 + Number((groupedCents ?? cents ?? "").padEnd(2, "0"));
 }
 
 export function formatCents(cents: number | null | undefined): string {
@@ -71,7 +80,10 @@ const priceField = z.preprocess(
       }
       const cents = parsePriceToCents(value);
       if (cents === null) {
-        ctx.addIssue({ code: "custom", message: "Enter a price like 120 or 95.50 (at most two decimals)" });
+        ctx.addIssue({
+          code: "custom",
+          message: "Enter a price like 120, 95.50 or 95,50 (at most two decimals)",
+        });
       } else if (cents > MAX_PRICE_CENTS) {
         ctx.addIssue({ code: "custom", message: "Price must be at most 10,000,000.00" });
       }

@@ -52,6 +52,7 @@ test.describe("every page checks the role on the server", () => {
     for (const path of [
       "/api/work-items/1/timeline",
       "/api/work-items/1/timeline?format=csv",
+      "/api/work-items/1/revision",
       "/api/syncs/1",
       "/api/syncs/export.csv",
       "/api/v1/work-items/1",

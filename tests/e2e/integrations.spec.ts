@@ -93,7 +93,10 @@ test.describe("integrations", () => {
       await box.uncheck();
     }
     await page.getByRole("button", { name: "Create integration" }).click();
+    // The server's inline errors, as on every form (no browser bubble), and focus on the first of them.
     await expect(page.getByText("Choose at least one event type")).toBeVisible();
+    await expect(page.getByLabel("Webhook URL")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("Webhook URL")).toBeFocused();
     await expect(page.getByLabel("Webhook URL")).toHaveValue("ftp://example.com");
   });
 

@@ -78,6 +78,8 @@ test.describe("work items", () => {
     await expect(page.getByLabel("Customer e-mail")).toHaveAccessibleDescription(/valid e-mail/);
     await expect(page.getByLabel("Price")).toHaveAccessibleDescription(/at most two decimals/);
     await expect(page.getByLabel("Device", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    // Focus goes to the first field to fix.
+    await expect(page.getByLabel("Device", { exact: true })).toBeFocused();
     await expect(page.getByText("Please fix the highlighted fields.")).toBeVisible();
 
     await expect(page.getByLabel("Title", { exact: true })).toHaveValue("Keep this title");
@@ -135,7 +137,8 @@ test.describe("work items", () => {
     await other.getByLabel("Title", { exact: true }).fill(`${title} (manager)`);
 
     await page.getByLabel("Title", { exact: true }).fill(`${title} (technician)`);
-    await page.getByLabel("Price").fill("99.50");
+    // Typed the shop's way, with a decimal comma.
+    await page.getByLabel("Price").fill("99,50");
     await page.getByRole("button", { name: "Save changes" }).click();
     await revision(page, 2);
 
@@ -165,6 +168,9 @@ test.describe("work items", () => {
     await expect(other.getByLabel("Title", { exact: true })).toHaveValue(`${title} (manager)`);
     await expect(other.getByLabel("Customer name", { exact: true })).toHaveValue("Second Browser");
     await expect(other.getByLabel("Price")).toHaveValue("99.50");
+    // Shown in the shop's currency (SHOP_CURRENCY, EUR by default).
+    await expect(other.getByLabel("Price (EUR)")).toHaveValue("99.50");
+    await expect(other.getByRole("definition").filter({ hasText: "€99.50" })).toHaveCount(1);
     await other.context().close();
   });
 

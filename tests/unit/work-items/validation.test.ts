@@ -30,6 +30,8 @@ function fieldErrors(schema: z.ZodType, input: unknown) {
   return z.flattenError(result.error).fieldErrors as Record<string, string[]>;
 }
 
+const PRICE_MESSAGE = "Enter a price like 120, 95.50 or 95,50 (at most two decimals)";
+
 describe("work item create schema", () => {
   it("accepts a complete form and turns the price into integer cents", () => {
     const parsed = workItemCreateSchema.parse(valid);
@@ -118,15 +120,29 @@ describe("work item create schema", () => {
     ["0", 0],
     ["0.01", 1],
     ["10000000.00", 1_000_000_000],
+    // The shop's own way of writing it: a decimal comma, grouping with the other separator, spaces.
+    ["149,90", 14990],
+    ["12,5", 1250],
+    ["1.234,56", 123456],
+    ["1,234.56", 123456],
+    ["1 234,56", 123456],
+    ["1\u00a0234,56", 123456],
+    ["1.234.567,00", 123456700],
   ])("parses price %s as %i cents", (price, cents) => {
     expect(workItemCreateSchema.parse({ ...valid, price }).priceCents).toBe(cents);
   });
 
   it.each([
     ["-1", "Price cannot be negative"],
-    ["95.555", "Enter a price like 120 or 95.50 (at most two decimals)"],
-    ["12,50", "Enter a price like 120 or 95.50 (at most two decimals)"],
-    ["abc", "Enter a price like 120 or 95.50 (at most two decimals)"],
+    ["95.555", PRICE_MESSAGE],
+    ["abc", PRICE_MESSAGE],
+    // "1.234" and "1,234" could be either grouping or decimals: refused, not guessed.
+    ["1.234", PRICE_MESSAGE],
+    ["1,234", PRICE_MESSAGE],
+    ["1.234.56", PRICE_MESSAGE],
+    ["1,234,56", PRICE_MESSAGE],
+    ["12,34.56", PRICE_MESSAGE],
+    ["1.234,567", PRICE_MESSAGE],
     ["10000000.01", "Price must be at most 10,000,000.00"],
   ])("rejects price %s", (price, message) => {
     expect(fieldErrors(workItemCreateSchema, { ...valid, price }).price).toEqual([message]);

@@ -14,12 +14,13 @@ import { StatusActions } from "@/components/work-items/status-actions";
 import { TaskList } from "@/components/work-items/task-list";
 import { WorkItemForm } from "@/components/work-items/work-item-form";
 import { getDb } from "@/db/client";
+import { env } from "@/lib/env";
 import { parseId } from "@/lib/ids";
+import { formatMoney } from "@/lib/money";
 import { getCurrentUser, hasRole, requireUser } from "@/server/auth/guard";
 import { listTimeline } from "@/server/syncs/timeline";
 import { workItemFormValues } from "@/server/work-items/form-values";
 import { listTasks } from "@/server/work-items/tasks";
-import { formatCents } from "@/server/work-items/validation";
 import { getLatestWorkItemChange, getWorkItem, listTechnicians } from "@/server/work-items/work-items";
 import { createTaskAction, updateTaskAction, updateWorkItemAction } from "./actions";
 
@@ -125,6 +126,7 @@ export default async function WorkItemPage({ params, searchParams }: Props) {
               initialValues={workItemFormValues(item)}
               technicians={technicians.map((t) => ({ id: t.id, name: t.name }))}
               currentUserId={viewer.id}
+              currency={env().SHOP_CURRENCY}
             />
           </CardContent>
         </Card>
@@ -202,7 +204,7 @@ export default async function WorkItemPage({ params, searchParams }: Props) {
                 <dd className="text-slate-900">{item.technicianName ?? "Unassigned"}</dd>
                 <dt className="text-slate-500">Price</dt>
                 <dd className="text-slate-900 tabular-nums">
-                  {item.priceCents === null ? "—" : formatCents(item.priceCents)}
+                  {formatMoney(item.priceCents, env().SHOP_CURRENCY)}
                 </dd>
                 <dt className="text-slate-500">Created</dt>
                 <dd className="text-slate-900">

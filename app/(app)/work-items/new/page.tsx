@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/app-shell/page-header";
 import { Card, CardContent } from "@/components/ui/card";
 import { WorkItemForm } from "@/components/work-items/work-item-form";
 import { getDb } from "@/db/client";
+import { env } from "@/lib/env";
 import { requireUser } from "@/server/auth/guard";
 import { workItemFormValues } from "@/server/work-items/form-values";
 import { listTechnicians } from "@/server/work-items/work-items";
@@ -34,6 +35,7 @@ export default async function NewWorkItemPage() {
             initialValues={workItemFormValues({})}
             technicians={technicians.map((t) => ({ id: t.id, name: t.name }))}
             onCancelHref="/work-items"
+            currency={env().SHOP_CURRENCY}
           />
         </CardContent>
       </Card>
