@@ -186,7 +186,7 @@ export function AuditLog({ params, rows, total, actors }: Props) {
                 ))}
               </Select>
             </div>
-            <div className="space-y-1.5">
+            <div className="col-span-2 space-y-1.5 md:col-span-1">
               <Label htmlFor={ids.target}>Target</Label>
               <Input
                 id={ids.target}

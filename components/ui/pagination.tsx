@@ -55,28 +55,30 @@ export function Pagination({
             Page {page} of {pageCount}
           </span>
         )}
-        {prev ? (
-          <Link href={prev} className={linkClass} rel="prev">
-            <ChevronLeft aria-hidden="true" />
-            Previous
-          </Link>
-        ) : (
-          <span aria-disabled="true" className={disabledClass}>
-            <ChevronLeft aria-hidden="true" />
-            Previous
-          </span>
-        )}
-        {next ? (
-          <Link href={next} className={linkClass} rel="next">
-            Next
-            <ChevronRight aria-hidden="true" />
-          </Link>
-        ) : (
-          <span aria-disabled="true" className={disabledClass}>
-            Next
-            <ChevronRight aria-hidden="true" />
-          </span>
-        )}
+        <div className="flex items-center gap-2">
+          {prev ? (
+            <Link href={prev} className={linkClass} rel="prev">
+              <ChevronLeft aria-hidden="true" />
+              Previous
+            </Link>
+          ) : (
+            <span aria-disabled="true" className={disabledClass}>
+              <ChevronLeft aria-hidden="true" />
+              Previous
+            </span>
+          )}
+          {next ? (
+            <Link href={next} className={linkClass} rel="next">
+              Next
+              <ChevronRight aria-hidden="true" />
+            </Link>
+          ) : (
+            <span aria-disabled="true" className={disabledClass}>
+              Next
+              <ChevronRight aria-hidden="true" />
+            </span>
+          )}
+        </div>
       </div>
     </nav>
   );

@@ -77,7 +77,8 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
                 />
                 <Button type="submit" variant="primary">
                   <Search aria-hidden="true" />
-                  Search
+                  {/* An icon on phones, so the field keeps room for its placeholder. */}
+                  <span className="sr-only sm:not-sr-only">Search</span>
                 </Button>
               </div>
             </div>
