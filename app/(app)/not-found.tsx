@@ -38,12 +38,12 @@ export default async function NotFound() {
       <p>
         {pathname ? (
           <>
-            Nothing is at <code className="rounded bg-slate-100 px-1 font-mono break-all">{pathname}</code>
+            Nothing is at <code className="rounded bg-slate-100 px-1 font-mono break-all">{pathname}</code>.
           </>
         ) : (
-          "Nothing is at this address"
-        )}
-        : the record may have been deleted, or the link or id is wrong.
+          "Nothing is at this address."
+        )}{" "}
+        The link may be wrong, or what it pointed to no longer exists.
       </p>
     </StatusPage>
   );

@@ -175,7 +175,7 @@ export function AuditLog({ params, rows, total, actors }: Props) {
                 ))}
               </Select>
             </div>
-            <div className="space-y-1.5">
+            <div className="col-span-2 space-y-1.5 md:col-span-1">
               <Label htmlFor={ids.type}>Target type</Label>
               <Select id={ids.type} name="type" defaultValue={params.targetType ?? ""} onChange={submit}>
                 <option value="">Any</option>
