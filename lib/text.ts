@@ -19,3 +19,11 @@ export function isAscii(value: string): boolean {
   for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
   return true;
 }
+
+/**
+ * A count with its noun in the right number: `plural(1, "integration")` → "1 integration",
+ * `plural(3, "integration")` → "3 integrations"; irregular nouns pass their plural (`"entries"`).
+ */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString("en")} ${count === 1 ? singular : pluralForm}`;
+}

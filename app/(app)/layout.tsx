@@ -1,10 +1,10 @@
 import { Wrench } from "lucide-react";
 import Link from "next/link";
-import { MainNav, type NavLink } from "@/components/app-shell/nav-links";
+import { MainNav } from "@/components/app-shell/nav-links";
 import { type BannerNotice, NoticeBanner } from "@/components/app-shell/notice-banner";
+import { APP_SECTIONS } from "@/components/app-shell/sections";
 import { SignedInAs, UserMenu } from "@/components/auth/user-menu";
 import { getDb } from "@/db/client";
-import type { Role } from "@/db/schema";
 import { signOutAction } from "@/server/auth/actions";
 import { hasRole, requireUser, type SessionUser } from "@/server/auth/guard";
 import { demoReceiverEnabled } from "@/server/demo/demo-receiver";
@@ -12,16 +12,6 @@ import { listOpenNotices } from "@/server/notifications/notices";
 import { acknowledgeNoticeAction } from "./actions";
 
 export const dynamic = "force-dynamic";
-
-const NAV: Array<NavLink & { role: Role }> = [
-  { href: "/", label: "Dashboard", role: "technician" },
-  { href: "/work-items", label: "Work items", role: "technician" },
-  { href: "/syncs", label: "Syncs", role: "manager" },
-  { href: "/integrations", label: "Integrations", role: "admin" },
-  { href: "/admin/users", label: "Users", role: "admin" },
-  { href: "/admin/audit", label: "Audit log", role: "admin" },
-  { href: "/demo-receiver", label: "Demo receiver", role: "admin" },
-];
 
 /** Managers and admins see open notices; technicians none (they cannot act on an integration). */
 async function bannerNotices(user: SessionUser): Promise<BannerNotice[]> {
@@ -42,7 +32,7 @@ async function bannerNotices(user: SessionUser): Promise<BannerNotice[]> {
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  const links = NAV.filter(
+  const links = APP_SECTIONS.filter(
     (link) => hasRole(user, link.role) && (link.href !== "/demo-receiver" || demoReceiverEnabled()),
   ).map(({ href, label }) => ({
     href,

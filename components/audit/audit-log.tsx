@@ -14,6 +14,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from "@/db/schema";
+import { nonEmptyParams } from "@/lib/search-params";
 import type { AuditRow } from "@/server/audit/audit";
 import {
   AUDIT_PAGE_SIZE,
@@ -136,8 +137,7 @@ export function AuditLog({ params, rows, total, actors }: Props) {
   // Without JavaScript the form GETs the page; with it, the URL carries only the filters that are set.
   const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const fields = new URLSearchParams();
-    for (const [key, value] of new FormData(event.currentTarget)) fields.append(key, String(value));
+    const fields = nonEmptyParams(new FormData(event.currentTarget));
     startTransition(() => router.push(`${PATH}${auditQuery({ ...parseAuditParams(fields), page: 1 })}`));
   };
   const ids = { action: useId(), actor: useId(), type: useId(), target: useId(), from: useId(), to: useId() };
@@ -176,7 +176,7 @@ export function AuditLog({ params, rows, total, actors }: Props) {
                 ))}
               </Select>
             </div>
-            <div className="space-y-1.5">
+            <div className="col-span-2 space-y-1.5 md:col-span-1">
               <Label htmlFor={ids.type}>Target type</Label>
               <Select id={ids.type} name="type" defaultValue={params.targetType ?? ""} onChange={submit}>
                 <option value="">Any</option>
@@ -187,7 +187,7 @@ export function AuditLog({ params, rows, total, actors }: Props) {
                 ))}
               </Select>
             </div>
-            <div className="space-y-1.5">
+            <div className="col-span-2 space-y-1.5 md:col-span-1">
               <Label htmlFor={ids.target}>Target</Label>
               <Input
                 id={ids.target}
@@ -239,7 +239,10 @@ export function AuditLog({ params, rows, total, actors }: Props) {
             <ListEmptyState
               total={total}
               filtered={filtered}
-              firstPageHref={`${PATH}${auditQuery({ ...params, page: 1 })}`}
+              page={params.page}
+              pageSize={AUDIT_PAGE_SIZE}
+              hrefForPage={(page) => `${PATH}${auditQuery({ ...params, page })}`}
+              rowsNoun={filtered ? "matching entries" : "entries"}
               clearHref={PATH}
               noMatch={{
                 title: "No entries match",

@@ -5,9 +5,10 @@ import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { plural } from "@/lib/text";
 import { cn } from "@/lib/utils";
 import type { HourBucket, IntegrationStats, OldestPending, RecentFailure } from "@/server/syncs/dashboard";
-import { formatAge, formatAgo, formatMs, formatPercent } from "../syncs/format";
+import { formatAge, formatAgo, formatMs, formatPercent, responseSummary } from "../syncs/format";
 import { DeliveriesChart } from "./deliveries-chart";
 
 function Tile({
@@ -61,7 +62,7 @@ export function DeliveryOverview({
         <Tile
           label="Syncs (24 h)"
           value={total.toLocaleString("en")}
-          detail={`${stats.length} integration(s)`}
+          detail={plural(stats.length, "integration")}
         />
         <Tile
           label="Success rate (24 h)"
@@ -201,9 +202,7 @@ export function RecentFailures({
                     </Link>
                   </p>
                   <p className="truncate text-xs text-red-800">
-                    {f.lastStatusCode !== null ? `HTTP ${f.lastStatusCode}` : "No response"}
-                    {f.lastError ? ` — ${f.lastError}` : ""} · {f.attemptCount} attempt
-                    {f.attemptCount === 1 ? "" : "s"}
+                    {responseSummary(f.lastStatusCode, f.lastError)} · {plural(f.attemptCount, "attempt")}
                   </p>
                 </div>
                 <time dateTime={f.failedAt} suppressHydrationWarning className="text-xs text-slate-500">

@@ -34,7 +34,7 @@ export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
   const sum = totals.reduce((a, b) => a + b, 0);
 
   return (
-    <figure className="space-y-3">
+    <figure className="relative space-y-3">
       <svg
         viewBox={`0 0 ${W} ${H}`}
         className="h-auto w-full"
@@ -121,29 +121,33 @@ export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
           </span>
         ))}
       </figcaption>
-      <table className="sr-only">
-        <caption>Syncs per hour by status</caption>
-        <thead>
-          <tr>
-            <th scope="col">Hour</th>
-            {STACK.map((s) => (
-              <th key={s} scope="col">
-                {SYNC_STATUS_LABELS[s]}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {hours.map((h) => (
-            <tr key={h.hour}>
-              <th scope="row">{format(new Date(h.hour), "HH:mm")}</th>
+      {/* Tables ignore width, height and overflow, so sr-only on the table itself would leave it its full
+          height below the chart (a long blank scroll); a block clips it. */}
+      <div className="sr-only">
+        <table>
+          <caption>Syncs per hour by status</caption>
+          <thead>
+            <tr>
+              <th scope="col">Hour</th>
               {STACK.map((s) => (
-                <td key={s}>{h[s]}</td>
+                <th key={s} scope="col">
+                  {SYNC_STATUS_LABELS[s]}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {hours.map((h) => (
+              <tr key={h.hour}>
+                <th scope="row">{format(new Date(h.hour), "HH:mm")}</th>
+                {STACK.map((s) => (
+                  <td key={s}>{h[s]}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -11,7 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { ActionResult } from "@/server/auth/guard";
-import { formatDateTime, formatMs } from "../syncs/format";
+import { formatDateTime, formatMs, restatesStatus } from "../syncs/format";
 import { SecretReveal } from "./secret-reveal";
 
 type IdInput = { id: number };
@@ -187,13 +187,15 @@ function TestResultPanel({ result }: { result: TestResult }) {
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <Badge tone={result.ok ? "green" : "red"}>{result.ok ? "Delivered" : "Failed"}</Badge>
         <span className="font-medium text-slate-900">
-          {result.status !== null
-            ? `HTTP ${result.status}`
-            : (errorKindLabel(result.errorKind) ?? "No response")}
+          {restatesStatus(result.status, result.errorMessage)
+            ? result.errorMessage
+            : result.status !== null
+              ? `HTTP ${result.status}`
+              : (errorKindLabel(result.errorKind) ?? "No response")}
         </span>
         <span className="text-slate-600 tabular-nums">in {formatMs(result.durationMs)}</span>
       </div>
-      {result.errorMessage ? (
+      {result.errorMessage && !restatesStatus(result.status, result.errorMessage) ? (
         <p className="text-sm text-red-800">
           <span className="font-medium">Error:</span> {result.errorMessage}
         </p>

@@ -6,7 +6,7 @@ import { buttonVariants } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/lib/utils";
 import type { IntegrationWithHealth } from "@/server/integrations/health";
-import { formatAgo, formatPercent } from "../syncs/format";
+import { formatAgo, formatPercent, responseSummary } from "../syncs/format";
 
 export function IntegrationStateBadge({ active }: { active: boolean }) {
   return active ? (
@@ -129,8 +129,7 @@ export function IntegrationHealthList({ integrations }: { integrations: Integrat
               </dl>
               {h.lastFailure && failing ? (
                 <p className="border-t border-slate-100 px-5 py-2 text-xs text-red-800">
-                  Last failure {h.lastFailure.statusCode !== null ? `HTTP ${h.lastFailure.statusCode}` : ""}
-                  {h.lastFailure.error ? ` — ${h.lastFailure.error}` : ""}
+                  Last failure: {responseSummary(h.lastFailure.statusCode, h.lastFailure.error)}
                 </p>
               ) : null}
               <div className="flex flex-wrap items-center justify-between gap-2 border-t border-slate-100 px-5 py-3">

@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import type { SyncAttemptDetail } from "@/server/syncs/timeline";
-import { formatDateTime, formatMs } from "./format";
+import { formatDateTime, formatMs, restatesStatus } from "./format";
 import { errorKindLabel } from "./labels";
 
 function HeaderTable({ headers, label }: { headers: Record<string, string> | null; label: string }) {
@@ -38,9 +38,11 @@ export function AttemptsList({ attempts }: { attempts: SyncAttemptDetail[] }) {
                 {a.trigger === "manual" ? "Manual resend" : "Automatic"}
               </Badge>
               <Badge tone={ok ? "green" : "red"}>
-                {a.responseStatus !== null
-                  ? `HTTP ${a.responseStatus}`
-                  : (errorKindLabel(a.errorKind) ?? "No response")}
+                {restatesStatus(a.responseStatus, a.errorMessage)
+                  ? a.errorMessage
+                  : a.responseStatus !== null
+                    ? `HTTP ${a.responseStatus}`
+                    : (errorKindLabel(a.errorKind) ?? "No response")}
               </Badge>
               <span className="text-slate-600 tabular-nums">{formatMs(a.durationMs)}</span>
               <time
@@ -52,7 +54,7 @@ export function AttemptsList({ attempts }: { attempts: SyncAttemptDetail[] }) {
               </time>
             </div>
             <div className="space-y-3 px-3 py-3">
-              {a.errorKind || a.errorMessage ? (
+              {(a.errorKind || a.errorMessage) && !restatesStatus(a.responseStatus, a.errorMessage) ? (
                 <p className="text-sm text-red-800">
                   <span className="font-medium">{errorKindLabel(a.errorKind) ?? "Error"}:</span>{" "}
                   {a.errorMessage}

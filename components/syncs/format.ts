@@ -35,3 +35,19 @@ export function formatPercent(rate: number | null): string {
   const pct = rate * 100;
   return `${pct >= 99.95 || pct === 0 ? pct.toFixed(0) : pct.toFixed(1)}%`;
 }
+
+/**
+ * Whether an error message only restates the response's status line ("HTTP 404 Not Found" for a 404,
+ * as the delivery records it), so it need not be shown beside the status.
+ */
+export function restatesStatus(statusCode: number | null, error: string | null | undefined): boolean {
+  if (statusCode === null || !error) return false;
+  return new RegExp(`^HTTP ${statusCode}( [A-Za-z][A-Za-z' -]*)?$`).test(error);
+}
+
+/** A response in one line: the status once, then what the error adds ("HTTP 404 Not Found", not "HTTP 404 — HTTP 404 Not Found"). */
+export function responseSummary(statusCode: number | null, error: string | null | undefined): string {
+  if (statusCode === null) return error ? `No response — ${error}` : "No response";
+  if (error?.startsWith(`HTTP ${statusCode}`)) return error;
+  return error ? `HTTP ${statusCode} — ${error}` : `HTTP ${statusCode}`;
+}

@@ -1,9 +1,9 @@
 "use client";
 
 import { Filter, X } from "lucide-react";
-import Form from "next/form";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import type * as React from "react";
 import { useId, useRef, useTransition } from "react";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
@@ -12,6 +12,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { CHANGE_EVENT_TYPES, SYNC_STATUSES } from "@/db/schema";
+import { nonEmptyParams } from "@/lib/search-params";
 import { cn } from "@/lib/utils";
 import type { ExplorerRow, ObjectCountRow } from "@/server/syncs/explorer";
 import {
@@ -20,6 +21,7 @@ import {
   type ExplorerSortKey,
   explorerQuery,
   hasExplorerFilters,
+  parseExplorerParams,
 } from "@/server/syncs/explorer-params";
 import {
   explorerColumnClassNames,
@@ -58,6 +60,14 @@ export function SyncExplorer(props: Props) {
   const go = (next: Partial<ExplorerParams>) =>
     startTransition(() => router.push(`${PATH}${explorerQuery({ ...params, ...next })}`));
   const submit = () => formRef.current?.requestSubmit();
+  // Without JavaScript the form GETs the page; with it, the URL carries only the filters that are set.
+  const onSubmit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const fields = nonEmptyParams(new FormData(event.currentTarget));
+    startTransition(() =>
+      router.push(`${PATH}${explorerQuery({ ...parseExplorerParams(fields), page: 1 })}`),
+    );
+  };
   const clearHref = `${PATH}${explorerQuery({ view: params.view })}`;
 
   const pagination = {
@@ -90,7 +100,10 @@ export function SyncExplorer(props: Props) {
     <ListEmptyState
       total={props.total}
       filtered={filtered}
-      firstPageHref={`${PATH}${explorerQuery({ ...params, page: 1 })}`}
+      page={params.page}
+      pageSize={params.pageSize}
+      hrefForPage={pagination.hrefForPage}
+      rowsNoun={`${filtered ? "matching " : ""}${props.view === "syncs" ? "syncs" : "work items with syncs"}`}
       clearHref={clearHref}
       noMatch={{
         title: "No syncs match",
@@ -128,109 +141,111 @@ export function SyncExplorer(props: Props) {
         ))}
       </nav>
 
-      <Form
-        ref={formRef}
-        action={PATH}
-        role="search"
-        aria-label="Filter syncs"
-        className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
-      >
-        {params.view !== "syncs" ? <input type="hidden" name="view" value={params.view} /> : null}
-        <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-[minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1fr)_9.5rem_9.5rem]">
-          <div className="col-span-2 space-y-1.5 md:col-span-1">
-            <Label htmlFor={ids.object}>Work item or object</Label>
-            <Input
-              id={ids.object}
-              name="object"
-              type="search"
-              defaultValue={params.object}
-              placeholder="RMA-000123, task:45"
-              aria-describedby={`${ids.object}-hint`}
-            />
-            <p id={`${ids.object}-hint`} className="sr-only">
-              A work item reference such as RMA-000123, or an object such as task:45 or workitem:12.
-            </p>
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.integration}>Integration</Label>
-            <Select
-              id={ids.integration}
-              name="integration"
-              defaultValue={params.integrationId ?? ""}
-              onChange={submit}
-            >
-              <option value="">All integrations</option>
-              {integrations.map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.name}
-                </option>
-              ))}
-            </Select>
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.event}>Event type</Label>
-            <Select id={ids.event} name="event" defaultValue={params.eventType ?? ""} onChange={submit}>
-              <option value="">All events</option>
-              {CHANGE_EVENT_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {EVENT_TYPE_LABELS[t]}
-                </option>
-              ))}
-            </Select>
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.from}>From</Label>
-            <Input id={ids.from} name="from" type="date" defaultValue={params.from ?? ""} />
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.to}>To</Label>
-            <Input id={ids.to} name="to" type="date" defaultValue={params.to ?? ""} />
-          </div>
-        </div>
-        <div className="flex flex-wrap items-center gap-2">
-          <fieldset className="flex flex-wrap items-center gap-2">
-            <legend className="sr-only">Status</legend>
-            <span aria-hidden="true" className="mr-1 text-sm font-medium text-slate-700">
-              Status
-            </span>
-            {SYNC_STATUSES.map((status) => (
-              <label
-                key={status}
-                className="inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-slate-300 bg-white px-2.5 py-1 text-sm text-slate-700 select-none hover:bg-slate-50 has-checked:border-indigo-600 has-checked:bg-indigo-50 has-checked:text-indigo-900 has-focus-visible:outline-2 has-focus-visible:outline-indigo-600"
+      <search aria-label="Filter syncs">
+        <form
+          ref={formRef}
+          action={PATH}
+          method="get"
+          onSubmit={onSubmit}
+          className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
+        >
+          {params.view !== "syncs" ? <input type="hidden" name="view" value={params.view} /> : null}
+          <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-[minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1fr)_9.5rem_9.5rem]">
+            <div className="col-span-2 space-y-1.5 md:col-span-1">
+              <Label htmlFor={ids.object}>Work item or object</Label>
+              <Input
+                id={ids.object}
+                name="object"
+                type="search"
+                defaultValue={params.object}
+                placeholder="RMA-000123, task:45"
+                aria-describedby={`${ids.object}-hint`}
+              />
+              <p id={`${ids.object}-hint`} className="sr-only">
+                A work item reference such as RMA-000123, or an object such as task:45 or workitem:12.
+              </p>
+            </div>
+            <div className="space-y-1.5">
+              <Label htmlFor={ids.integration}>Integration</Label>
+              <Select
+                id={ids.integration}
+                name="integration"
+                defaultValue={params.integrationId ?? ""}
+                onChange={submit}
               >
-                <input
-                  type="checkbox"
-                  name="status"
-                  value={status}
-                  defaultChecked={params.status.includes(status)}
-                  onChange={submit}
-                  className="sr-only"
-                />
-                {SYNC_STATUS_LABELS[status]}
-              </label>
-            ))}
-          </fieldset>
-          <div className="ml-auto flex items-center gap-2">
-            {filtered ? (
-              <Link href={clearHref} className={buttonVariants({ variant: "ghost", size: "sm" })}>
-                <X aria-hidden="true" />
-                Clear filters
-              </Link>
-            ) : null}
-            <Button type="submit" size="sm">
-              <Filter aria-hidden="true" />
-              Apply filters
-            </Button>
+                <option value="">All integrations</option>
+                {integrations.map((i) => (
+                  <option key={i.id} value={i.id}>
+                    {i.name}
+                  </option>
+                ))}
+              </Select>
+            </div>
+            <div className="space-y-1.5">
+              <Label htmlFor={ids.event}>Event type</Label>
+              <Select id={ids.event} name="event" defaultValue={params.eventType ?? ""} onChange={submit}>
+                <option value="">All events</option>
+                {CHANGE_EVENT_TYPES.map((t) => (
+                  <option key={t} value={t}>
+                    {EVENT_TYPE_LABELS[t]}
+                  </option>
+                ))}
+              </Select>
+            </div>
+            <div className="space-y-1.5">
+              <Label htmlFor={ids.from}>From</Label>
+              <Input id={ids.from} name="from" type="date" defaultValue={params.from ?? ""} />
+            </div>
+            <div className="space-y-1.5">
+              <Label htmlFor={ids.to}>To</Label>
+              <Input id={ids.to} name="to" type="date" defaultValue={params.to ?? ""} />
+            </div>
           </div>
-        </div>
-        {params.sort !== "created" || params.dir !== "desc" ? (
-          <>
-            <input type="hidden" name="sort" value={params.sort} />
-            <input type="hidden" name="dir" value={params.dir} />
-          </>
-        ) : null}
-        {params.pageSize !== 25 ? <input type="hidden" name="pageSize" value={params.pageSize} /> : null}
-      </Form>
+          <div className="flex flex-wrap items-center gap-2">
+            <fieldset className="flex flex-wrap items-center gap-2">
+              <legend className="sr-only">Status</legend>
+              <span aria-hidden="true" className="mr-1 text-sm font-medium text-slate-700">
+                Status
+              </span>
+              {SYNC_STATUSES.map((status) => (
+                <label
+                  key={status}
+                  className="inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-slate-300 bg-white px-2.5 py-1 text-sm text-slate-700 select-none hover:bg-slate-50 has-checked:border-indigo-600 has-checked:bg-indigo-50 has-checked:text-indigo-900 has-focus-visible:outline-2 has-focus-visible:outline-indigo-600"
+                >
+                  <input
+                    type="checkbox"
+                    name="status"
+                    value={status}
+                    defaultChecked={params.status.includes(status)}
+                    onChange={submit}
+                    className="sr-only"
+                  />
+                  {SYNC_STATUS_LABELS[status]}
+                </label>
+              ))}
+            </fieldset>
+            <div className="ml-auto flex items-center gap-2">
+              {filtered ? (
+                <Link href={clearHref} className={buttonVariants({ variant: "ghost", size: "sm" })}>
+                  <X aria-hidden="true" />
+                  Clear filters
+                </Link>
+              ) : null}
+              <Button type="submit" size="sm">
+                <Filter aria-hidden="true" />
+                Apply filters
+              </Button>
+            </div>
+          </div>
+          {params.sort !== "created" || params.dir !== "desc" ? (
+            <>
+              <input type="hidden" name="sort" value={params.sort} />
+              <input type="hidden" name="dir" value={params.dir} />
+            </>
+          ) : null}
+          {params.pageSize !== 25 ? <input type="hidden" name="pageSize" value={params.pageSize} /> : null}
+        </form>
+      </search>
 
       {props.totalCapped ? (
         <p className="text-sm text-slate-600">

@@ -1,6 +1,7 @@
 import { SearchX } from "lucide-react";
 import Link from "next/link";
 import type * as React from "react";
+import { plural } from "@/lib/text";
 import { cn } from "@/lib/utils";
 import { buttonVariants } from "./button";
 
@@ -38,31 +39,36 @@ export function EmptyState({
 export function ListEmptyState({
   total,
   filtered,
-  firstPageHref,
+  page,
+  pageSize,
+  hrefForPage,
+  rowsNoun,
   clearHref,
-  pastEnd,
   noMatch,
   nothingYet,
 }: {
   /** Matching rows on all pages. */
   total: number;
   filtered: boolean;
-  firstPageHref: string;
+  page: number;
+  pageSize: number;
+  hrefForPage: (page: number) => string;
+  /** What the rows are, for a page past the end: "matching work items". */
+  rowsNoun: string;
   clearHref: string;
-  /** What a page past the end says about the earlier pages. */
-  pastEnd?: string;
   noMatch: { title: string; description: string };
   nothingYet: { title: string; description: string; action?: React.ReactNode };
 }) {
   if (total > 0) {
+    const pageCount = Math.max(1, Math.ceil(total / pageSize));
     return (
       <EmptyState
         icon={<SearchX />}
-        title="This page is empty"
-        description={pastEnd}
+        title={`Page ${page} is past the end`}
+        description={`There ${pageCount === 1 ? "is" : "are"} ${plural(pageCount, "page")} of ${rowsNoun} (${total} in all).`}
         action={
-          <Link href={firstPageHref} className={buttonVariants({ variant: "secondary" })}>
-            Go to the first page
+          <Link href={hrefForPage(pageCount)} className={buttonVariants({ variant: "secondary" })}>
+            Go to the last page
           </Link>
         }
       />

@@ -1,9 +1,14 @@
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import Link from "next/link";
+import { pageWindow } from "@/lib/pagination";
+import { plural } from "@/lib/text";
 import { cn } from "@/lib/utils";
 import { buttonVariants } from "./button";
 
-/** Pages as real links (they work before hydration and keep the URL the source of truth). */
+/**
+ * Pages as real links (they work before hydration and keep the URL the source of truth). A page past the
+ * end says so, and Previous goes to the last page rather than into more empty ones.
+ */
 export function Pagination({
   page,
   pageSize,
@@ -20,11 +25,9 @@ export function Pagination({
   /** Extra controls, e.g. a page size select. */
   children?: React.ReactNode;
 }) {
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const to = Math.min(total, page * pageSize);
-  const prev = page > 1 ? hrefForPage(page - 1) : null;
-  const next = page < pageCount ? hrefForPage(page + 1) : null;
+  const { pageCount, pastEnd, from, to, previous, next: nextPage } = pageWindow(page, pageSize, total);
+  const prev = previous !== null ? hrefForPage(previous) : null;
+  const next = nextPage !== null ? hrefForPage(nextPage) : null;
   const linkClass = buttonVariants({ variant: "secondary", size: "sm" });
   const disabledClass = cn(linkClass, "pointer-events-none opacity-50");
   return (
@@ -35,6 +38,8 @@ export function Pagination({
       <p aria-live="polite">
         {total === 0 ? (
           "No results"
+        ) : pastEnd ? (
+          `Page ${page} is past the end — there ${pageCount === 1 ? "is" : "are"} ${plural(pageCount, "page")}`
         ) : (
           <>
             Showing <span className="font-medium text-slate-900">{from}</span>–
@@ -45,31 +50,35 @@ export function Pagination({
       </p>
       <div className="flex flex-wrap items-center gap-2">
         {children}
-        <span className="px-1 tabular-nums">
-          Page {Math.min(page, pageCount)} of {pageCount}
-        </span>
-        {prev ? (
-          <Link href={prev} className={linkClass} rel="prev">
-            <ChevronLeft aria-hidden="true" />
-            Previous
-          </Link>
-        ) : (
-          <span aria-disabled="true" className={disabledClass}>
-            <ChevronLeft aria-hidden="true" />
-            Previous
+        {pastEnd ? null : (
+          <span className="px-1 tabular-nums">
+            Page {page} of {pageCount}
           </span>
         )}
-        {next ? (
-          <Link href={next} className={linkClass} rel="next">
-            Next
-            <ChevronRight aria-hidden="true" />
-          </Link>
-        ) : (
-          <span aria-disabled="true" className={disabledClass}>
-            Next
-            <ChevronRight aria-hidden="true" />
-          </span>
-        )}
+        <div className="flex items-center gap-2">
+          {prev ? (
+            <Link href={prev} className={linkClass} rel="prev">
+              <ChevronLeft aria-hidden="true" />
+              Previous
+            </Link>
+          ) : (
+            <span aria-disabled="true" className={disabledClass}>
+              <ChevronLeft aria-hidden="true" />
+              Previous
+            </span>
+          )}
+          {next ? (
+            <Link href={next} className={linkClass} rel="next">
+              Next
+              <ChevronRight aria-hidden="true" />
+            </Link>
+          ) : (
+            <span aria-disabled="true" className={disabledClass}>
+              Next
+              <ChevronRight aria-hidden="true" />
+            </span>
+          )}
+        </div>
       </div>
     </nav>
   );

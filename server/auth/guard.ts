@@ -1,12 +1,12 @@
 import "server-only";
 import { headers } from "next/headers";
-import { redirect, unstable_rethrow } from "next/navigation";
+import { forbidden, redirect, unstable_rethrow } from "next/navigation";
 import { cache } from "react";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { logger } from "@/lib/logger";
 import { echoValues, formDataToObject } from "./form-data";
-import { CURRENT_PATH_HEADER, FORBIDDEN_PATH, signInPathFor } from "./paths";
+import { CURRENT_PATH_HEADER, signInPathFor } from "./paths";
 import { sessionDeadline } from "./policy";
 import { hasRole, isRole, type Role } from "./roles";
 import { getAuth } from "./server";
@@ -117,7 +117,8 @@ export async function getCurrentUser(): Promise<SessionUser | null> {
   return sessionUserFromCookie();
 }
 
-async function currentPath(): Promise<string> {
+/** The path + query being rendered (from proxy.ts's header), "/" when unknown. */
+export async function currentPath(): Promise<string> {
   try {
     return (await headers()).get(CURRENT_PATH_HEADER) || "/";
   } catch {
@@ -127,15 +128,14 @@ async function currentPath(): Promise<string> {
 
 /**
  * For pages and layouts. Signed out → redirect to `/sign-in?next=<current path>` (the path comes from the
- * header proxy.ts sets; "/" without it). Signed in with too low a role → redirect to `/forbidden`, a page
- * that says so (a redirect works in every Next 16 setup; `forbidden()` needs experimental.authInterrupts).
+ * header proxy.ts sets; "/" without it). Signed in with too low a role → `forbidden()`: a 403 with
+ * app/(app)/forbidden.tsx at the same address (experimental.authInterrupts in next.config.ts). A page
+ * under a loading.tsx streams its skeleton first, so there the check goes in a layout above it.
  */
 export async function requireUser(role: Role = "technician"): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) redirect(signInPathFor(await currentPath()));
-  if (!hasRole(user, role)) {
-    redirect(`${FORBIDDEN_PATH}?need=${role}&from=${encodeURIComponent(await currentPath())}`);
-  }
+  if (!hasRole(user, role)) forbidden();
   return user;
 }
 

@@ -2,7 +2,6 @@
 export const CURRENT_PATH_HEADER = "x-fixed-service-path";
 
 export const SIGN_IN_PATH = "/sign-in";
-export const FORBIDDEN_PATH = "/forbidden";
 const HOME_PATH = "/";
 
 const ORIGIN = "http://fixed-service.invalid";
@@ -61,7 +60,6 @@ export function isPublicPath(pathname: string): boolean {
   return (
     pathname === SIGN_IN_PATH ||
     pathname.startsWith(`${SIGN_IN_PATH}/`) ||
-    pathname === FORBIDDEN_PATH ||
     pathname.startsWith("/api/") ||
     pathname.startsWith("/_next/")
   );

@@ -75,9 +75,11 @@ describe("requireUser", () => {
     currentPath.value = "/work-items?status=new";
   });
 
-  it("sends a too-low role to /forbidden and lets a high enough one through", async () => {
+  it("answers a too-low role with forbidden() (a 403 in place) and lets a high enough one through", async () => {
     setUserResolverForTests(async () => testUser("technician"));
-    expect(await redirectTarget(requireUser("admin"))).toMatch(/^\/forbidden\?need=admin&from=/);
+    await expect(requireUser("admin")).rejects.toMatchObject({ digest: "NEXT_HTTP_ERROR_FALLBACK;403" });
+    setUserResolverForTests(async () => testUser("manager"));
+    await expect(requireUser("admin")).rejects.toMatchObject({ digest: "NEXT_HTTP_ERROR_FALLBACK;403" });
     setUserResolverForTests(async () => testUser("admin"));
     await expect(requireUser("manager")).resolves.toMatchObject({ role: "admin" });
     await expect(requireUser()).resolves.toMatchObject({ role: "admin" });

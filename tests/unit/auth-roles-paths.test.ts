@@ -90,9 +90,10 @@ describe("safe next path after sign-in", () => {
     expect(signInPathFor(null)).toBe("/sign-in");
   });
 
-  it("treats only sign-in, forbidden, api and Next assets as public", () => {
+  it("treats only sign-in, api and Next assets as public", () => {
     expect(isPublicPath("/sign-in")).toBe(true);
-    expect(isPublicPath("/forbidden")).toBe(true);
+    // A too-low role gets a 403 at the page's own address now; there is no public /forbidden page.
+    expect(isPublicPath("/forbidden")).toBe(false);
     expect(isPublicPath("/api/auth/sign-in/email")).toBe(true);
     expect(isPublicPath("/")).toBe(false);
     expect(isPublicPath("/work-items")).toBe(false);

@@ -1,5 +1,6 @@
 import { formatDistanceToNow } from "date-fns";
 import { Inbox, Mail, ShieldAlert, ShieldCheck } from "lucide-react";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell/page-header";
@@ -20,6 +21,7 @@ import {
 import { getIntegrationByName } from "@/server/integrations/integrations";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Demo receiver" };
 
 const DEMO_INTEGRATION_NAME = "demo-receiver";
 

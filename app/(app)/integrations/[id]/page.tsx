@@ -17,11 +17,9 @@ import { Alert } from "@/components/ui/alert";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
-import { parseId } from "@/lib/ids";
 import { listAuditEntriesFor } from "@/server/audit/audit";
 import { auditQuery } from "@/server/audit/params";
-import { requireUser } from "@/server/auth/guard";
-import { listIntegrationHealth } from "@/server/integrations/health";
+import { getCurrentUser, hasRole, requireUser } from "@/server/auth/guard";
 import { listIntegrationNotices } from "@/server/notifications/notices";
 import {
   pauseIntegrationAction,
@@ -30,25 +28,22 @@ import {
   sendTestEventAction,
   updateIntegrationAction,
 } from "../actions";
+import { loadIntegration } from "./load";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }> };
 
-async function load(rawId: string) {
-  const id = parseId(rawId);
-  if (!id) return null;
-  return (await listIntegrationHealth(getDb())).find((i) => i.id === id) ?? null;
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const integration = await load((await params).id);
-  return { title: integration ? integration.name : "Integration" };
+  // The title is in the page a refused caller gets too: no name for anyone but an admin.
+  if (!hasRole(await getCurrentUser(), "admin")) return { title: "Integrations" };
+  const integration = await loadIntegration((await params).id);
+  return { title: integration ? `${integration.name} · Integrations` : "Integration not found" };
 }
 
 export default async function IntegrationPage({ params }: Props) {
   await requireUser("admin");
-  const integration = await load((await params).id);
+  const integration = await loadIntegration((await params).id);
   if (!integration) notFound();
   const h = integration.health;
   // The notice written with this pause (same statement, same time), if it was an automatic one.

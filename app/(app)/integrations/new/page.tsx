@@ -7,7 +7,7 @@ import { requireUser } from "@/server/auth/guard";
 import { createIntegrationAction } from "../actions";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "New integration" };
+export const metadata: Metadata = { title: "New integration · Integrations" };
 
 export default async function NewIntegrationPage() {
   await requireUser("admin");

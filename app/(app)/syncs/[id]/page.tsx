@@ -12,26 +12,25 @@ import { SyncStatusBadge } from "@/components/syncs/sync-status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
-import { parseId } from "@/lib/ids";
 import { listAuditEntriesFor } from "@/server/audit/audit";
 import { auditQuery } from "@/server/audit/params";
-import { hasRole, requireUser } from "@/server/auth/guard";
-import { getSyncDetail } from "@/server/syncs/timeline";
+import { getCurrentUser, hasRole, requireUser } from "@/server/auth/guard";
 import { resendSyncAction } from "../actions";
+import { loadSync } from "./load";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Sync ${(await params).id}` };
+  const user = await getCurrentUser();
+  const sync = user ? await loadSync((await params).id, user.role) : null;
+  return { title: sync ? `Sync ${sync.id} · ${sync.reference} · Syncs` : "Sync not found" };
 }
 
 export default async function SyncDetailPage({ params }: Props) {
   const user = await requireUser();
-  const id = parseId((await params).id, "bigint");
-  if (!id) notFound();
-  const sync = await getSyncDetail(getDb(), id, user.role);
+  const sync = await loadSync((await params).id, user.role);
   if (!sync) notFound();
   const canResend = hasRole(user, "manager") && sync.status !== "pending";
   // Who resent it: managers and admins read it here; the whole log is the admins'.

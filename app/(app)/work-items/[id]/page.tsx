@@ -50,7 +50,7 @@ async function SyncTimelineSection({ workItemId }: { workItemId: number }) {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const id = parseId((await params).id);
   const item = id ? await getWorkItem(getDb(), id) : null;
-  return { title: item ? `${item.reference} · ${item.title}` : "Work item" };
+  return { title: item ? `${item.reference} · Work items` : "Work item not found" };
 }
 
 export default async function WorkItemPage({ params, searchParams }: Props) {

@@ -11,7 +11,7 @@ import { listTechnicians } from "@/server/work-items/work-items";
 import { createWorkItemAction } from "../actions";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "New work item" };
+export const metadata: Metadata = { title: "New work item · Work items" };
 
 export default async function NewWorkItemPage() {
   await requireUser();

@@ -9,12 +9,17 @@ import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
 import { listIntegrationOptions, listSyncCountsByObject, listSyncs } from "@/server/syncs/explorer";
 import { explorerQuery, parseExplorerParams } from "@/server/syncs/explorer-params";
-import { previewRecoveryAction, recoverFailedAction } from "./actions";
+import { previewRecoveryAction, recoverFailedAction } from "../actions";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Syncs" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
+  return {
+    title: parseExplorerParams(await searchParams).view === "objects" ? "By work item · Syncs" : "Syncs",
+  };
+}
 
 export default async function SyncsPage({ searchParams }: Props) {
   await requireUser("manager");
