@@ -40,6 +40,14 @@ function demoReceiverSecret() {
   }
 }
 
+// Whichever way the demo receiver is named, by the URL the app posts to or by the address it says it
+// listens on, the integration form accepts it. Only loopback names: nothing else on the network.
+const receiverHosts = [
+  "localhost",
+  new URL(RECEIVER_URL).hostname,
+  ...(RECEIVER_HOST === "0.0.0.0" || RECEIVER_HOST === "::" ? ["127.0.0.1"] : [RECEIVER_HOST]),
+];
+
 const notes = [];
 // A production build in Inngest dev mode takes unsigned requests from whoever reaches /api/inngest:
 // fine on this machine against the local engine, never for a deployment. Say so unless asked for.
@@ -62,7 +70,7 @@ const shared = {
   DEMO_RECEIVER_URL: RECEIVER_URL,
   DEMO_RECEIVER_SECRET: demoReceiverSecret(),
   // The demo receiver runs on this machine; only its host is let through the SSRF guard.
-  WEBHOOK_ALLOWED_HOSTS: process.env.WEBHOOK_ALLOWED_HOSTS ?? "localhost",
+  WEBHOOK_ALLOWED_HOSTS: process.env.WEBHOOK_ALLOWED_HOSTS ?? [...new Set(receiverHosts)].join(","),
 };
 
 const tsx = "node_modules/tsx/dist/cli.mjs";

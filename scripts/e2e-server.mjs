@@ -32,7 +32,7 @@ process.env.SECRETS_KEY ??= "ZTJlLW9ubHkta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTI=";
 process.env.DEMO_RECEIVER_SECRET ??= "whsec_ZTJlLW9ubHktZGVtby1yZWNlaXZlci1zZWNyZXQtMDEyMw==";
 process.env.BETTER_AUTH_URL ??= `http://127.0.0.1:${process.env.PORT}`;
 process.env.APP_URL ??= `http://127.0.0.1:${process.env.PORT}`;
-process.env.WEBHOOK_ALLOWED_HOSTS ??= "localhost,127.0.0.1";
+// WEBHOOK_ALLOWED_HOSTS: dev.mjs's default, so the browser suite sees what npm run dev offers.
 process.env.WEBHOOK_TIMEOUT_MS ??= "3000";
 process.env.LOG_LEVEL ??= "warn";
 process.env.ENGINE_LOG_LEVEL ??= "warn";
