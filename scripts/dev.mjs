@@ -5,6 +5,7 @@
 // Arguments after the mode go to next: `npm run dev -- --webpack`.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { flushOutboxOnceSynced } from "./flush-outbox.mjs";
 import { formatLogLine } from "./log-format.mjs";
 import { supervise } from "./supervisor.mjs";
 
@@ -139,3 +140,19 @@ const supervisor = supervise(specs, {
   formatLine: pretty ? (line) => formatLogLine(line, { color }) : (line) => line,
 });
 supervisor.done.then((code) => process.exit(code));
+
+// The seeded changes go out once the engine has the app's functions, not at the outbox cron's next minute.
+const flushing = new AbortController();
+supervisor.done.then(() => flushing.abort());
+flushOutboxOnceSynced({
+  engineUrl: shared.INNGEST_BASE_URL,
+  eventKey: process.env.INNGEST_EVENT_KEY || "dev",
+  signal: flushing.signal,
+  onError: (error) =>
+    process.stdout.write(`[dev] outbox flush at start: ${error instanceof Error ? error.message : error}\n`),
+}).then((sent) => {
+  if (sent)
+    process.stdout.write(
+      "[dev] the engine has the app's functions: outbox flushed (seeded changes go out now)\n",
+    );
+});
