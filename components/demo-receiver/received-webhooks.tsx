@@ -17,11 +17,19 @@ export type ReceivedRow = {
 
 type VerdictStatus = StoredVerdict["status"];
 
-const VERDICTS: Record<VerdictStatus, { label: string; tone: BadgeTone; icon: React.ElementType }> = {
-  valid: { label: "Signature valid", tone: "green", icon: ShieldCheck },
-  invalid: { label: "Signature invalid", tone: "red", icon: ShieldAlert },
-  "unknown-integration": { label: "Not checked: unknown integration", tone: "neutral", icon: ShieldQuestion },
-  "not-checked": { label: "Not checked", tone: "neutral", icon: ShieldOff },
+const VERDICTS: Record<
+  VerdictStatus,
+  { label: string; tally: string; tone: BadgeTone; icon: React.ElementType }
+> = {
+  valid: { label: "Signature valid", tally: "valid", tone: "green", icon: ShieldCheck },
+  invalid: { label: "Signature invalid", tally: "invalid", tone: "red", icon: ShieldAlert },
+  "unknown-integration": {
+    label: "Not checked: unknown integration",
+    tally: "unknown integration",
+    tone: "neutral",
+    icon: ShieldQuestion,
+  },
+  "not-checked": { label: "Not checked", tally: "not checked", tone: "neutral", icon: ShieldOff },
 };
 
 /** What the verdict was checked against, in words: the integration named, or why nothing was checked. */
@@ -63,12 +71,17 @@ export function ReceivedWebhooks({ rows, webhookUrl }: { rows: ReceivedRow[]; we
           <CardTitle id="received-title">
             {rows.length} {rows.length === 1 ? "webhook" : "webhooks"} received
           </CardTitle>
-          <CardDescription className="break-all">Newest first, at {webhookUrl}</CardDescription>
+          <CardDescription className="[overflow-wrap:anywhere]">
+            Newest first, everything posted to {new URL(webhookUrl).origin}/hooks/…
+          </CardDescription>
         </div>
-        <ul aria-label="Signatures" className="flex flex-wrap gap-2">
+        <ul aria-label="Signatures" className="flex flex-wrap gap-x-3 gap-y-1 text-sm text-slate-700">
+          <li aria-hidden="true" className="text-slate-500">
+            Signatures
+          </li>
           {tally.map(([status, n]) => (
-            <li key={status} className="text-sm text-slate-700">
-              <span className="font-semibold tabular-nums">{n}</span> {VERDICTS[status].label.toLowerCase()}
+            <li key={status}>
+              <span className="font-semibold tabular-nums">{n}</span> {VERDICTS[status].tally}
             </li>
           ))}
         </ul>
