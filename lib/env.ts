@@ -128,7 +128,6 @@ const schema = z
       .refine((entries) => entries.every((e) => ipaddr.isValid(e) || ipaddr.isValidCIDR(e)), {
         error: "must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.5,172.16.0.0/12",
       }),
-    /** Where the dev demo receiver listens; the seeded demo integration points at it. */
     /** Bearer token a Prometheus scraper sends to `/api/metrics`; unset, the endpoint is off. */
     METRICS_TOKEN: z
       .string()
@@ -140,7 +139,18 @@ const schema = z
       ),
     /** How long `/api/ready` waits for the database and the engine each. */
     READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+    /** Where the dev demo receiver listens; the seeded demo integration points at it. */
     DEMO_RECEIVER_URL: httpUrl.default("http://localhost:3999/hooks/work-items"),
+    /** The seeded demo integration's signing secret, which the demo receiver holds too (npm run dev sets both). */
+    DEMO_RECEIVER_SECRET: z
+      .string()
+      .trim()
+      .refine(
+        (v) => v === "" || isWebhookSecret(v),
+        "must be whsec_ followed by base64 of 24 to 64 random bytes (npm run dev keeps one in .data/demo-receiver-secret)",
+      )
+      .optional()
+      .transform((v) => (v ? v : undefined)),
     // Read by the Inngest SDK itself; validated here so a typo stops the app with the variable's name.
     INNGEST_DEV: z.string().optional(),
     INNGEST_BASE_URL: httpUrl.optional().or(z.literal("").transform(() => undefined)),

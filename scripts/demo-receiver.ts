@@ -1,28 +1,63 @@
 /**
- * A stand-in for n8n in development: accepts webhooks on POST /hooks/<anything>, keeps the last
- * 200 in memory and in .data/demo-receiver.jsonl, and lists them on GET /received (read by the app's
- * /demo-receiver page, which verifies the signatures with the integration's secret). It also catches
- * the app's e-mail on DEMO_SMTP_PORT (mail-catcher.ts) and lists it on GET /mails.
+ * A stand-in for n8n in development: accepts webhooks on POST /hooks/<anything>, checks each signature
+ * as it arrives (Standard Webhooks, its tolerance applied then) and stores the verdict with it, keeps the
+ * last 200 in memory and in .data/demo-receiver.jsonl, and lists them on GET /received (read by the
+ * app's /demo-receiver page). It holds one secret: DEMO_RECEIVER_SECRET, the seeded demo-receiver
+ * integration's, for deliveries to DEMO_RECEIVER_URL's path; deliveries to other paths are kept
+ * unchecked. It also catches the app's e-mail on DEMO_SMTP_PORT (mail-catcher.ts) and lists it on GET /mails.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { Webhook } from "standardwebhooks";
+import {
+  DEMO_INTEGRATION_NAME,
+  type ReceiverKey,
+  receiverKeyFor,
+  type SignatureVerdict,
+  verifyOnReceipt,
+} from "@/server/demo/receipt";
 import { type CaughtMail, startMailCatcher } from "./mail-catcher";
+
+function fail(name: string, problem: string): never {
+  console.error(`Invalid configuration:\n  ${name}: ${problem}`);
+  process.exit(1);
+}
 
 const PORT = Number(process.env.DEMO_RECEIVER_PORT ?? 3999);
 if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65_535) {
-  console.error(
-    `Invalid configuration:\n  DEMO_RECEIVER_PORT: must be a port number (got "${process.env.DEMO_RECEIVER_PORT}")`,
-  );
-  process.exit(1);
+  fail("DEMO_RECEIVER_PORT", `must be a port number (got "${process.env.DEMO_RECEIVER_PORT}")`);
 }
 const HOST = process.env.DEMO_RECEIVER_HOST ?? "127.0.0.1";
 const SMTP_PORT = Number(process.env.DEMO_SMTP_PORT ?? 2525);
 if (!Number.isInteger(SMTP_PORT) || SMTP_PORT < 0 || SMTP_PORT > 65_535) {
-  console.error(
-    `Invalid configuration:\n  DEMO_SMTP_PORT: must be a port number (got "${process.env.DEMO_SMTP_PORT}")`,
+  fail("DEMO_SMTP_PORT", `must be a port number (got "${process.env.DEMO_SMTP_PORT}")`);
+}
+// The app reaches the receiver at DEMO_RECEIVER_URL (npm run dev sets it); its origin is the one to announce.
+const LOOPBACK = new Set(["127.0.0.1", "0.0.0.0", "::1", "::", "localhost"]);
+let origin: string;
+try {
+  origin = new URL(
+    process.env.DEMO_RECEIVER_URL || `http://${LOOPBACK.has(HOST) ? "localhost" : HOST}:${PORT}`,
+  ).origin;
+} catch {
+  fail("DEMO_RECEIVER_URL", `must be an http:// URL (got "${process.env.DEMO_RECEIVER_URL}")`);
+}
+const SECRET = process.env.DEMO_RECEIVER_SECRET?.trim();
+const KEYS: ReceiverKey[] = [];
+if (SECRET) {
+  try {
+    new Webhook(SECRET);
+  } catch {
+    fail("DEMO_RECEIVER_SECRET", "must be a Standard Webhooks secret (whsec_ + base64)");
+  }
+  KEYS.push(
+    receiverKeyFor(
+      process.env.DEMO_RECEIVER_URL || `${origin}/hooks/work-items`,
+      DEMO_INTEGRATION_NAME,
+      SECRET,
+    ),
   );
-  process.exit(1);
 }
 const FILE = path.resolve(process.env.DEMO_RECEIVER_FILE ?? ".data/demo-receiver.jsonl");
 const KEEP = 200;
@@ -34,6 +69,8 @@ type Received = {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** Absent on records kept before the receiver checked on receipt. */
+  verdict?: SignatureVerdict;
 };
 
 mkdirSync(path.dirname(FILE), { recursive: true });
@@ -81,12 +118,15 @@ const server = http.createServer((req, res) => {
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
+    const receivedAt = new Date();
+    const body = Buffer.concat(chunks).toString("utf8");
     const entry: Received = {
       seq: ++seq,
-      receivedAt: new Date().toISOString(),
+      receivedAt: receivedAt.toISOString(),
       path: url.pathname,
       headers,
-      body: Buffer.concat(chunks).toString("utf8"),
+      body,
+      verdict: verifyOnReceipt({ path: url.pathname, headers, body }, KEYS, receivedAt),
     };
     received.push(entry);
     if (received.length > KEEP) received.shift();
@@ -94,7 +134,7 @@ const server = http.createServer((req, res) => {
     console.log(
       JSON.stringify({
         level: "info",
-        msg: "webhook received",
+        msg: `webhook received: signature ${describeVerdict(entry.verdict)}`,
         seq: entry.seq,
         webhookId: headers["webhook-id"],
       }),
@@ -102,6 +142,12 @@ const server = http.createServer((req, res) => {
     send(res, 200, { received: true, seq: entry.seq });
   });
 });
+
+function describeVerdict(verdict: SignatureVerdict | undefined): string {
+  if (verdict?.status === "valid") return `valid (${verdict.integration}'s secret)`;
+  if (verdict?.status === "invalid") return `invalid (${verdict.integration}'s secret: ${verdict.reason})`;
+  return "not checked: unknown integration";
+}
 
 let catcher: { mails: () => CaughtMail[]; close: () => Promise<void> } | undefined;
 startMailCatcher({
@@ -127,7 +173,22 @@ startMailCatcher({
 );
 
 server.listen(PORT, HOST, () => {
-  console.log(JSON.stringify({ level: "info", msg: `demo receiver listening on http://${HOST}:${PORT}` }));
+  console.log(
+    JSON.stringify({
+      level: "info",
+      msg: `demo receiver listening on http://${HOST}:${PORT}: point an integration at ${origin}/hooks/<name>`,
+    }),
+  );
+  console.log(
+    JSON.stringify(
+      KEYS.length
+        ? {
+            level: "info",
+            msg: `checking signatures of deliveries to ${origin}${KEYS[0].path} with ${DEMO_INTEGRATION_NAME}'s secret`,
+          }
+        : { level: "warn", msg: "DEMO_RECEIVER_SECRET unset: no signature is checked" },
+    ),
+  );
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.on(signal, () => {

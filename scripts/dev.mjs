@@ -3,7 +3,9 @@
 // wired together on their embedded defaults (supervisor.mjs keeps them running; Ctrl+C stops all
 // three). `dev.mjs start` runs the production build (`next start`) the same way, for local tests.
 // Arguments after the mode go to next: `npm run dev -- --webpack`.
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { flushOutboxOnceSynced } from "./flush-outbox.mjs";
 import { formatLogLine } from "./log-format.mjs";
 import { supervise } from "./supervisor.mjs";
 
@@ -11,6 +13,8 @@ const APP_PORT = process.env.PORT ?? "3000";
 const HOST = process.env.HOST ?? "127.0.0.1";
 const ENGINE_PORT = process.env.ENGINE_PORT ?? "8288";
 const RECEIVER_PORT = process.env.DEMO_RECEIVER_PORT ?? "3999";
+const RECEIVER_HOST = process.env.DEMO_RECEIVER_HOST ?? "127.0.0.1";
+const RECEIVER_URL = process.env.DEMO_RECEIVER_URL ?? `http://localhost:${RECEIVER_PORT}/hooks/work-items`;
 const SMTP_PORT = process.env.DEMO_SMTP_PORT ?? "2525";
 // The demo receiver catches mail on SMTP_PORT; a developer's own SMTP_URL wins.
 const smtpUrl = process.env.SMTP_URL ?? `smtp://127.0.0.1:${SMTP_PORT}`;
@@ -20,6 +24,30 @@ const pretty = (process.env.LOG_FORMAT ?? "pretty") !== "json";
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 
 mkdirSync(".data", { recursive: true });
+
+/**
+ * The seeded demo-receiver integration's signing secret, which the demo receiver holds to check its
+ * deliveries on arrival: generated once and kept in .data/demo-receiver-secret (mode 0600).
+ */
+function demoReceiverSecret() {
+  if (process.env.DEMO_RECEIVER_SECRET) return process.env.DEMO_RECEIVER_SECRET;
+  const file = ".data/demo-receiver-secret";
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    const secret = `whsec_${randomBytes(32).toString("base64")}`;
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}
+
+// Whichever way the demo receiver is named, by the URL the app posts to or by the address it says it
+// listens on, the integration form accepts it. Only loopback names: nothing else on the network.
+const receiverHosts = [
+  "localhost",
+  new URL(RECEIVER_URL).hostname,
+  ...(RECEIVER_HOST === "0.0.0.0" || RECEIVER_HOST === "::" ? ["127.0.0.1"] : [RECEIVER_HOST]),
+];
 
 const notes = [];
 // A production build in Inngest dev mode takes unsigned requests from whoever reaches /api/inngest:
@@ -40,9 +68,10 @@ const shared = {
   ...(inngestDev === undefined ? {} : { INNGEST_DEV: inngestDev }),
   INNGEST_BASE_URL: process.env.INNGEST_BASE_URL ?? `http://127.0.0.1:${ENGINE_PORT}`,
   APP_URL: process.env.APP_URL ?? `http://localhost:${APP_PORT}`,
-  DEMO_RECEIVER_URL: process.env.DEMO_RECEIVER_URL ?? `http://localhost:${RECEIVER_PORT}/hooks/work-items`,
+  DEMO_RECEIVER_URL: RECEIVER_URL,
+  DEMO_RECEIVER_SECRET: demoReceiverSecret(),
   // The demo receiver runs on this machine; only its host is let through the SSRF guard.
-  WEBHOOK_ALLOWED_HOSTS: process.env.WEBHOOK_ALLOWED_HOSTS ?? "localhost",
+  WEBHOOK_ALLOWED_HOSTS: process.env.WEBHOOK_ALLOWED_HOSTS ?? [...new Set(receiverHosts)].join(","),
 };
 
 const tsx = "node_modules/tsx/dist/cli.mjs";
@@ -52,7 +81,12 @@ const specs = [
     color: 35,
     command: process.execPath,
     args: [tsx, "scripts/demo-receiver.ts"],
-    env: { ...shared, DEMO_RECEIVER_PORT: RECEIVER_PORT, DEMO_SMTP_PORT: SMTP_PORT },
+    env: {
+      ...shared,
+      DEMO_RECEIVER_PORT: RECEIVER_PORT,
+      DEMO_RECEIVER_HOST: RECEIVER_HOST,
+      DEMO_SMTP_PORT: SMTP_PORT,
+    },
   },
   {
     name: "engine",
@@ -90,7 +124,7 @@ const banner = [
       ]
     : []),
   `  engine        http://127.0.0.1:${ENGINE_PORT} (runs and steps)`,
-  `  demo receiver http://localhost:${RECEIVER_PORT}/received (also the app's Demo receiver page)`,
+  `  demo receiver ${new URL(RECEIVER_URL).origin}/hooks/<name> takes webhooks (the app's Demo receiver page lists them)`,
   process.env.SMTP_URL
     ? "  e-mail        through your SMTP_URL"
     : `  e-mail        caught at smtp://127.0.0.1:${SMTP_PORT} (logged, and listed on the Demo receiver page)`,
@@ -106,3 +140,19 @@ const supervisor = supervise(specs, {
   formatLine: pretty ? (line) => formatLogLine(line, { color }) : (line) => line,
 });
 supervisor.done.then((code) => process.exit(code));
+
+// The seeded changes go out once the engine has the app's functions, not at the outbox cron's next minute.
+const flushing = new AbortController();
+supervisor.done.then(() => flushing.abort());
+flushOutboxOnceSynced({
+  engineUrl: shared.INNGEST_BASE_URL,
+  eventKey: process.env.INNGEST_EVENT_KEY || "dev",
+  signal: flushing.signal,
+  onError: (error) =>
+    process.stdout.write(`[dev] outbox flush at start: ${error instanceof Error ? error.message : error}\n`),
+}).then((sent) => {
+  if (sent)
+    process.stdout.write(
+      "[dev] the engine has the app's functions: outbox flushed (seeded changes go out now)\n",
+    );
+});

@@ -28,9 +28,11 @@ process.env.WEBHOOK_FIRST_RETRY_MS ??= "200";
 process.env.SEED_DEMO_DATA = "1";
 process.env.BETTER_AUTH_SECRET ??= "e2e-only-secret-0123456789abcdef0123456789abcdef";
 process.env.SECRETS_KEY ??= "ZTJlLW9ubHkta2V5LTAxMjM0NTY3ODlhYmNkZWYwMTI=";
+// Known to tests/e2e/demo-receiver.spec.ts, which signs deliveries of its own with it.
+process.env.DEMO_RECEIVER_SECRET ??= "whsec_ZTJlLW9ubHktZGVtby1yZWNlaXZlci1zZWNyZXQtMDEyMw==";
 process.env.BETTER_AUTH_URL ??= `http://127.0.0.1:${process.env.PORT}`;
 process.env.APP_URL ??= `http://127.0.0.1:${process.env.PORT}`;
-process.env.WEBHOOK_ALLOWED_HOSTS ??= "localhost,127.0.0.1";
+// WEBHOOK_ALLOWED_HOSTS: dev.mjs's default, so the browser suite sees what npm run dev offers.
 process.env.WEBHOOK_TIMEOUT_MS ??= "3000";
 process.env.LOG_LEVEL ??= "warn";
 process.env.ENGINE_LOG_LEVEL ??= "warn";

@@ -29,6 +29,7 @@ export async function bootstrap(): Promise<void> {
   const seeded = await seedDemoData(handle.db, {
     technicianIds,
     demoReceiverUrl: config.DEMO_RECEIVER_URL,
+    demoReceiverSecret: config.DEMO_RECEIVER_SECRET,
   });
   if (seeded) logger.info("Demo data seeded");
 }

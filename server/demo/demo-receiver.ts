@@ -1,23 +1,21 @@
 import "server-only";
-import { Webhook } from "standardwebhooks";
 import { request } from "undici";
 import { type Env, env } from "@/lib/env";
 import { webhookDispatcher } from "@/server/deliveries/http";
+import type { SignatureVerdict } from "./receipt";
 
 const LIST_TIMEOUT_MS = 2_000;
 const LIST_LIMIT_BYTES = 2 * 1024 * 1024;
 
+/** A delivery as the demo receiver stored it (scripts/demo-receiver.ts), with its verdict from arrival. */
 export type ReceivedWebhook = {
   seq: number;
   receivedAt: string;
   path: string;
   headers: Record<string, string>;
   body: string;
-};
-
-export type CheckedWebhook = ReceivedWebhook & {
-  signatureValid: boolean;
-  json: { type?: string; revision?: number; work_item?: { reference?: string; id?: number } } | null;
+  /** Absent on records the receiver kept before it checked signatures on arrival. */
+  verdict?: SignatureVerdict;
 };
 
 /** Where the dev-only demo receiver lists what it got (same origin as its webhook URL). */
@@ -83,24 +81,4 @@ async function fetchList<T>(url: string): Promise<T[] | null> {
   } catch {
     return null;
   }
-}
-
-/** Verifies each webhook as a receiver would, with any of the integration's current secrets. */
-export function checkSignatures(received: ReceivedWebhook[], secrets: string[]): CheckedWebhook[] {
-  const verifiers = secrets.map((s) => new Webhook(s));
-  return received.map((r) => {
-    let json: CheckedWebhook["json"] = null;
-    try {
-      json = JSON.parse(r.body);
-    } catch {}
-    const signatureValid = verifiers.some((v) => {
-      try {
-        v.verify(r.body, r.headers);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    return { ...r, signatureValid, json };
-  });
 }

@@ -15,6 +15,7 @@ import {
 } from "@/db/schema";
 import { encryptSecret } from "@/lib/secrets";
 import { generateSecret } from "@/server/deliveries/sign";
+import { DEMO_INTEGRATION_NAME } from "@/server/demo/receipt";
 import { taskSnapshot, workItemSnapshot } from "@/server/work-items/snapshot";
 import { taskCreatedEventId } from "@/server/work-items/tasks";
 import { workItemCreatedEventId } from "@/server/work-items/work-items";
@@ -24,6 +25,8 @@ export type SeedDemoDataOptions = {
   technicianIds: string[];
   /** Where the "demo-receiver" integration posts. */
   demoReceiverUrl?: string;
+  /** Its signing secret, the one the demo receiver checks with (generated when unset). */
+  demoReceiverSecret?: string;
 };
 
 type DemoRepair = {
@@ -395,10 +398,10 @@ export async function seedDemoData(db: Db, options: SeedDemoDataOptions): Promis
       await tx
         .insert(integrations)
         .values({
-          name: "demo-receiver",
+          name: DEMO_INTEGRATION_NAME,
           url: options.demoReceiverUrl,
           eventTypes: [...CHANGE_EVENT_TYPES],
-          secret: encryptSecret(generateSecret()),
+          secret: encryptSecret(options.demoReceiverSecret ?? generateSecret()),
         })
         .onConflictDoNothing({ target: integrations.name });
     }

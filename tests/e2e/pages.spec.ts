@@ -173,8 +173,7 @@ test("every page has its own title, and the app its icon", async ({ browser }) =
 test("no page writes a plural as “(s)”", async ({ browser }) => {
   for (const viewport of [DESK, PHONE]) {
     const page = await pageAs(browser, "admin", viewport);
-    // The demo receiver's page is another change's (its "(s)" go there).
-    for (const [path] of TITLES.filter(([p]) => p !== "/demo-receiver")) {
+    for (const [path] of TITLES) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       // Streamed sections (the dashboard's) are in before the text is read.

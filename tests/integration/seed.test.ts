@@ -46,6 +46,14 @@ describe.each(DRIVERS)("demo data on %s", (driver) => {
     expect(decryptSecret(receiver.secret)).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
   });
 
+  it("gives the demo-receiver integration the secret the demo receiver checks with", async () => {
+    const secret = "whsec_ZTJlLW9ubHktZGVtby1yZWNlaXZlci1zZWNyZXQtMDEyMw==";
+    expect(await seedDemoData(t.db, { ...options, demoReceiverSecret: secret })).toBe(true);
+    const [receiver] = await t.db.select().from(integrations).where(eq(integrations.name, "demo-receiver"));
+    expect(receiver.secret).toMatch(/^enc:v1:/);
+    expect(decryptSecret(receiver.secret)).toBe(secret);
+  });
+
   it("does nothing when work items already exist", async () => {
     await t.db.insert(workItems).values({ title: "Existing", customerName: "C", device: "D" });
     expect(await seedDemoData(t.db, options)).toBe(false);

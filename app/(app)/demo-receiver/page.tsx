@@ -1,29 +1,77 @@
 import { formatDistanceToNow } from "date-fns";
-import { Inbox, Mail, ShieldAlert, ShieldCheck } from "lucide-react";
+import { Inbox, Mail } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { AutoRefresh } from "@/components/demo-receiver/auto-refresh";
-import { Badge } from "@/components/ui/badge";
+import { type ReceivedRow, ReceivedWebhooks } from "@/components/demo-receiver/received-webhooks";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
-import { signingSecrets } from "@/server/deliveries/sign";
 import {
   type CaughtMail,
-  checkSignatures,
   demoReceiverEnabled,
   fetchCaughtMails,
   fetchReceived,
+  type ReceivedWebhook,
 } from "@/server/demo/demo-receiver";
+import { DEMO_INTEGRATION_NAME, storedVerdict } from "@/server/demo/receipt";
 import { getIntegrationByName } from "@/server/integrations/integrations";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Demo receiver" };
 
-const DEMO_INTEGRATION_NAME = "demo-receiver";
+function toRow(received: ReceivedWebhook): ReceivedRow {
+  let json: ReceivedRow["json"] = null;
+  try {
+    const parsed: unknown = JSON.parse(received.body);
+    if (parsed && typeof parsed === "object") json = parsed as ReceivedRow["json"];
+  } catch {}
+  return { ...received, json, verdict: storedVerdict(received) };
+}
+
+/** Where to point another integration: the demo receiver's origin, as the app reaches it. */
+function hookUrlPattern(webhookUrl: string): string {
+  return `${new URL(webhookUrl).origin}/hooks/<name>`;
+}
+
+/** What the receiver checks and where another integration's deliveries go. */
+function Wiring({ webhookUrl }: { webhookUrl: string }) {
+  return (
+    <Card className="mt-6" aria-labelledby="wiring-title">
+      <CardHeader>
+        <div className="min-w-0">
+          <CardTitle id="wiring-title">How it checks</CardTitle>
+          <CardDescription>
+            The receiver verifies each signature when the delivery arrives (Standard Webhooks, 5-minute
+            timestamp tolerance) and keeps the verdict with it, so a delivery stays valid however old it gets.
+          </CardDescription>
+        </div>
+      </CardHeader>
+      <CardContent>
+        <dl className="grid gap-4 text-sm sm:grid-cols-2">
+          <div className="min-w-0">
+            <dt className="font-medium text-slate-900">{DEMO_INTEGRATION_NAME} posts to</dt>
+            <dd className="mt-1 font-mono text-xs break-all text-slate-700">{webhookUrl}</dd>
+            <dd className="mt-1 text-slate-600">checked with {DEMO_INTEGRATION_NAME}&apos;s secret</dd>
+          </div>
+          <div className="min-w-0">
+            <dt className="font-medium text-slate-900">Try your own integration</dt>
+            <dd className="mt-1 font-mono text-xs break-all text-slate-700" data-testid="hook-url-pattern">
+              {hookUrlPattern(webhookUrl)}
+            </dd>
+            <dd className="mt-1 text-slate-600">
+              its deliveries are listed here as not checked: the receiver holds only {DEMO_INTEGRATION_NAME}
+              &apos;s secret
+            </dd>
+          </div>
+        </dl>
+      </CardContent>
+    </Card>
+  );
+}
 
 /** The notice e-mails npm run dev's catcher got (only when SMTP_URL points at it). */
 function CaughtMails({ mails }: { mails: CaughtMail[] }) {
@@ -31,7 +79,9 @@ function CaughtMails({ mails }: { mails: CaughtMail[] }) {
     <Card className="mt-6">
       <CardHeader>
         <div>
-          <CardTitle>{mails.length} e-mail(s) caught</CardTitle>
+          <CardTitle>
+            {mails.length} {mails.length === 1 ? "e-mail" : "e-mails"} caught
+          </CardTitle>
           <CardDescription>
             Notices to managers and admins, caught by the demo receiver's SMTP catcher (DEMO_SMTP_PORT).
             Newest first.
@@ -79,13 +129,13 @@ export default async function DemoReceiverPage() {
   const [received, mails] = integration
     ? await Promise.all([fetchReceived(integration.url), fetchCaughtMails(integration.url)])
     : [null, null];
-  const checked = received && integration ? checkSignatures(received, signingSecrets(integration)) : [];
+  const rows = received ? received.map(toRow) : [];
 
   return (
     <>
       <PageHeader
         title="Demo receiver"
-        description="A stand-in for n8n that runs with npm run dev: every delivery to the demo-receiver integration lands here, signature checked."
+        description="A stand-in for n8n that runs with npm run dev: every delivery to it lands here with the signature verdict it reached on arrival."
         actions={<AutoRefresh />}
       />
       {!integration ? (
@@ -104,12 +154,12 @@ export default async function DemoReceiverPage() {
             description={`It listens at ${integration.url}. npm run dev starts it together with the app and the engine.`}
           />
         </Card>
-      ) : checked.length === 0 ? (
+      ) : rows.length === 0 ? (
         <Card>
           <EmptyState
             icon={<Inbox />}
             title="Nothing received yet"
-            description="Save a work item and its webhook appears here within a second or two."
+            description="npm run dev sends the seeded repairs' creation events as soon as the engine has loaded the app's functions, a few seconds after start. After that, save a work item and its webhook appears here within a second or two."
             action={
               <Link className="text-sm font-medium text-indigo-700 underline" href="/work-items">
                 Go to work items
@@ -118,67 +168,9 @@ export default async function DemoReceiverPage() {
           />
         </Card>
       ) : (
-        <Card>
-          <CardHeader>
-            <div>
-              <CardTitle>{checked.length} webhook(s) received</CardTitle>
-              <CardDescription>Newest first, at {integration.url}</CardDescription>
-            </div>
-          </CardHeader>
-          <CardContent className="p-0">
-            <ul className="divide-y divide-slate-100">
-              {checked.map((w) => (
-                <li key={w.seq} className="px-5 py-3">
-                  <details>
-                    <summary className="flex cursor-pointer flex-wrap items-center gap-x-3 gap-y-1 text-sm">
-                      <span className="font-mono text-slate-500">#{w.seq}</span>
-                      <Badge tone="blue">{w.json?.type ?? "unknown"}</Badge>
-                      <span className="font-medium text-slate-900">
-                        {w.json?.work_item?.reference ?? "—"}
-                      </span>
-                      {w.json?.revision !== undefined ? (
-                        <span className="text-slate-600">revision {w.json.revision}</span>
-                      ) : null}
-                      {w.signatureValid ? (
-                        <Badge tone="green">
-                          <ShieldCheck aria-hidden="true" className="size-3.5" /> Signature valid
-                        </Badge>
-                      ) : (
-                        <Badge tone="red">
-                          <ShieldAlert aria-hidden="true" className="size-3.5" /> Signature invalid
-                        </Badge>
-                      )}
-                      <time className="ml-auto text-slate-500" dateTime={w.receivedAt}>
-                        {formatDistanceToNow(new Date(w.receivedAt), { addSuffix: true })}
-                      </time>
-                    </summary>
-                    <div className="mt-3 grid gap-3 lg:grid-cols-2">
-                      <div className="min-w-0">
-                        <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">
-                          Headers
-                        </h3>
-                        <pre className="overflow-x-auto rounded-lg bg-slate-50 p-3 text-xs text-slate-800">
-                          {["webhook-id", "webhook-timestamp", "webhook-signature", "user-agent"]
-                            .map((h) => `${h}: ${w.headers[h] ?? ""}`)
-                            .join("\n")}
-                        </pre>
-                      </div>
-                      <div className="min-w-0">
-                        <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">
-                          Body
-                        </h3>
-                        <pre className="max-h-80 overflow-auto rounded-lg bg-slate-50 p-3 text-xs text-slate-800">
-                          {w.json ? JSON.stringify(w.json, null, 2) : w.body}
-                        </pre>
-                      </div>
-                    </div>
-                  </details>
-                </li>
-              ))}
-            </ul>
-          </CardContent>
-        </Card>
+        <ReceivedWebhooks rows={rows} webhookUrl={integration.url} />
       )}
+      {integration ? <Wiring webhookUrl={integration.url} /> : null}
       {mails ? <CaughtMails mails={mails} /> : null}
     </>
   );
