@@ -15,6 +15,7 @@ import { WORK_ITEM_PRIORITIES, WORK_ITEM_STATUSES } from "@/db/schema";
 import { cn } from "@/lib/utils";
 import {
   hasActiveFilters,
+  hasChosenSort,
   PAGE_SIZES,
   type WorkItemListParams,
   type WorkItemSortKey,
@@ -62,7 +63,7 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
                 name="q"
                 type="search"
                 defaultValue={params.q}
-                placeholder="Reference, customer, device or serial"
+                placeholder="Reference, customer, phone, device, serial, notes or task"
               />
               <Button type="submit" variant="primary">
                 <Search aria-hidden="true" />
@@ -132,7 +133,7 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
             </Link>
           ) : null}
         </fieldset>
-        {params.sort !== "updated" || params.dir !== "desc" ? (
+        {hasChosenSort(params) ? (
           <>
             <input type="hidden" name="sort" value={params.sort} />
             <input type="hidden" name="dir" value={params.dir} />
@@ -141,13 +142,33 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
         {params.pageSize !== 20 ? <input type="hidden" name="pageSize" value={params.pageSize} /> : null}
       </Form>
 
+      {params.q ? (
+        <p className="flex flex-wrap items-center gap-x-2 text-sm text-slate-600">
+          <span>
+            {total === 1 ? "1 work item matches" : `${total.toLocaleString("en")} work items match`}{" "}
+            <span className="font-medium text-slate-900">“{params.q}”</span>
+          </span>
+          <span aria-hidden="true">·</span>
+          {params.sort === "relevance" ? (
+            <span>best match first</span>
+          ) : (
+            <Link
+              href={`${PATH}${workItemListQuery({ ...params, sort: "relevance", dir: "desc", page: 1 })}`}
+              className="font-medium text-indigo-700 hover:text-indigo-900 hover:underline"
+            >
+              Show best match first
+            </Link>
+          )}
+        </p>
+      ) : null}
+
       <div className={cn("transition-opacity", pending && "opacity-60")} aria-busy={pending}>
         <DataTable
           aria-label="Work items"
           columns={workItemColumns}
           data={rows}
           getRowId={(row) => String(row.id)}
-          sorting={[{ id: params.sort, desc: params.dir === "desc" }]}
+          sorting={params.sort === "relevance" ? [] : [{ id: params.sort, desc: params.dir === "desc" }]}
           onSortingChange={(sorting) => {
             const [first] = sorting;
             if (!first) return;
