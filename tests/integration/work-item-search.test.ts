@@ -1,8 +1,12 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Db, rowsOf } from "@/db/client";
+import { type Db, openDatabase, rowsOf } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
 import * as schema from "@/db/schema";
 import { tasks, users, workItemSearch } from "@/db/schema";
 import { createTask, updateTask } from "@/server/work-items/tasks";
@@ -328,6 +332,36 @@ describe.each(DRIVERS)("the search's plan on %s", (driver) => {
       expect(plan.map((n) => n["Index Name"])).toContain("work_item_search_document_idx");
       const scanned = plan.filter((n) => n["Node Type"] === "Seq Scan").map((n) => n["Relation Name"]);
       expect(scanned.filter((name) => name === "work_items" || name === "work_item_search")).toEqual([]);
+    }
+  });
+});
+
+describe.runIf(DRIVERS.includes("pglite"))("upgrading a database with work items to search on pglite", () => {
+  it("writes the documents of the items and tasks already there", async () => {
+    const source = path.join(process.cwd(), "db", "migrations");
+    const journal = JSON.parse(readFileSync(path.join(source, "meta", "_journal.json"), "utf8")) as {
+      entries: { tag: string }[];
+    };
+    const upTo9 = journal.entries.slice(0, 10);
+    expect(upTo9.at(-1)?.tag).toMatch(/^0009_/);
+    const old = mkdtempSync(path.join(os.tmpdir(), "fs-migrations-"));
+    mkdirSync(path.join(old, "meta"));
+    for (const e of upTo9) copyFileSync(path.join(source, `${e.tag}.sql`), path.join(old, `${e.tag}.sql`));
+    writeFileSync(path.join(old, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: upTo9 }));
+    const handle = openDatabase({ driver: "pglite" });
+    try {
+      await migrateDatabase(handle, old);
+      await handle.db.execute(sql`
+        insert into work_items (title, customer_name, device) values ('Cracked screen', 'Jürgen Müller', 'iPhone 13'),
+          ('Fan noise', 'Anna Lindqvist', 'Xbox')`);
+      await handle.db.execute(sql`insert into tasks (work_item_id, title) values (2, 'Order thermal paste')`);
+      await migrateDatabase(handle);
+      const titles = async (q: string) => (await listWorkItems(handle.db, { q })).rows.map((r) => r.title);
+      expect(await titles("muller")).toEqual(["Cracked screen"]);
+      expect(await titles("thermal")).toEqual(["Fan noise"]);
+    } finally {
+      await handle.close();
+      rmSync(old, { recursive: true, force: true });
     }
   });
 });
