@@ -16,6 +16,7 @@ import { nonEmptyParams } from "@/lib/search-params";
 import { cn } from "@/lib/utils";
 import {
   hasActiveFilters,
+  hasChosenSort,
   PAGE_SIZES,
   parseWorkItemListParams,
   type WorkItemListParams,
@@ -74,7 +75,7 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
                   name="q"
                   type="search"
                   defaultValue={params.q}
-                  placeholder="RMA-000123, customer, device"
+                  placeholder="Reference, customer, phone, task…"
                 />
                 <Button type="submit" variant="primary">
                   <Search aria-hidden="true" />
@@ -145,7 +146,7 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
               </Link>
             ) : null}
           </fieldset>
-          {params.sort !== "updated" || params.dir !== "desc" ? (
+          {hasChosenSort(params) ? (
             <>
               <input type="hidden" name="sort" value={params.sort} />
               <input type="hidden" name="dir" value={params.dir} />
@@ -155,6 +156,26 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
         </form>
       </search>
 
+      {params.q ? (
+        <p className="flex flex-wrap items-center gap-x-2 text-sm text-slate-600">
+          <span>
+            {total === 1 ? "1 work item matches" : `${total.toLocaleString("en")} work items match`}{" "}
+            <span className="font-medium text-slate-900">“{params.q}”</span>
+          </span>
+          <span aria-hidden="true">·</span>
+          {params.sort === "relevance" ? (
+            <span>best match first</span>
+          ) : (
+            <Link
+              href={`${PATH}${workItemListQuery({ ...params, sort: "relevance", dir: "desc", page: 1 })}`}
+              className="font-medium text-indigo-700 hover:text-indigo-900 hover:underline"
+            >
+              Show best match first
+            </Link>
+          )}
+        </p>
+      ) : null}
+
       <div className={cn("transition-opacity", pending && "opacity-60")} aria-busy={pending}>
         <DataTable
           aria-label="Work items"
@@ -162,7 +183,7 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
           renderCard={(item) => <WorkItemCard item={item} />}
           data={rows}
           getRowId={(row) => String(row.id)}
-          sorting={[{ id: params.sort, desc: params.dir === "desc" }]}
+          sorting={params.sort === "relevance" ? [] : [{ id: params.sort, desc: params.dir === "desc" }]}
           onSortingChange={(sorting) => {
             const [first] = sorting;
             if (!first) return;

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   pgEnum,
@@ -75,3 +76,23 @@ export const tasks = pgTable(
 
 export type Task = typeof tasks.$inferSelect;
 export type NewTask = typeof tasks.$inferInsert;
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+/**
+ * What the list's search reads: one row per work item, written by triggers (migration 0010) from the
+ * item's reference, title, description, device, serial number, customer name, e-mail and phone and its
+ * tasks' titles, accents folded, so every writer (a save, a task, the seed, a script) keeps it current.
+ * A table of its own, not a column of work_items, so a work item's row, snapshot and webhook body stay as
+ * they are.
+ */
+export const workItemSearch = pgTable(
+  "work_item_search",
+  {
+    workItemId: integer("work_item_id")
+      .primaryKey()
+      .references(() => workItems.id, { onDelete: "cascade" }),
+    document: tsvector("document").notNull(),
+  },
+  (t) => [index("work_item_search_document_idx").using("gin", t.document)],
+);

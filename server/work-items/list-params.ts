@@ -7,7 +7,16 @@ import {
 } from "@/db/schema";
 import { allParams, firstParam, type RawParams } from "@/lib/search-params";
 
-const WORK_ITEM_SORT_KEYS = ["reference", "title", "customer", "status", "priority", "updated"] as const;
+const WORK_ITEM_SORT_KEYS = [
+  "relevance",
+  "reference",
+  "title",
+  "customer",
+  "status",
+  "priority",
+  "updated",
+] as const;
+/** `relevance` is the best match first: what a search shows until the user picks a column to sort by. */
 export type WorkItemSortKey = (typeof WORK_ITEM_SORT_KEYS)[number];
 type SortDir = "asc" | "desc";
 
@@ -39,13 +48,24 @@ export const DEFAULT_LIST_PARAMS: WorkItemListParams = {
 const positiveInt = (fallback: number, max: number) =>
   z.coerce.number().int().min(1).max(max).catch(fallback);
 
+/** The sort a list has when the user picked none: the best match first when searching, else the latest change. */
+function defaultSort(q: string): WorkItemSortKey {
+  return q ? "relevance" : "updated";
+}
+
+/** Whether the user picked the sort, so a new search keeps it instead of ranking. */
+export function hasChosenSort(params: Pick<WorkItemListParams, "q" | "sort" | "dir">): boolean {
+  return params.sort !== defaultSort(params.q) || params.dir !== "desc";
+}
+
 /** Reads list state from URL search params; anything malformed falls back to the default. */
 export function parseWorkItemListParams(raw: RawParams): WorkItemListParams {
   const pageSize = Number(firstParam(raw, "pageSize"));
+  const q = (firstParam(raw, "q") ?? "").trim().slice(0, 200);
   return {
     page: positiveInt(1, 100_000).parse(firstParam(raw, "page") ?? 1),
     pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
-    q: (firstParam(raw, "q") ?? "").trim().slice(0, 200),
+    q,
     status: allParams(raw, "status").filter((s): s is WorkItemStatus =>
       (WORK_ITEM_STATUSES as readonly string[]).includes(s),
     ),
@@ -53,20 +73,20 @@ export function parseWorkItemListParams(raw: RawParams): WorkItemListParams {
       (WORK_ITEM_PRIORITIES as readonly string[]).includes(p),
     ),
     technicianId: firstParam(raw, "technician") ?? null,
-    sort: z.enum(WORK_ITEM_SORT_KEYS).catch("updated").parse(firstParam(raw, "sort")),
+    sort: z.enum(WORK_ITEM_SORT_KEYS).catch(defaultSort(q)).parse(firstParam(raw, "sort")),
     dir: z.enum(["asc", "desc"]).catch("desc").parse(firstParam(raw, "dir")),
   };
 }
 
 /** The URL query for a list state, leaving defaults out so links stay short. */
 export function workItemListQuery(params: Partial<WorkItemListParams>): string {
-  const p = { ...DEFAULT_LIST_PARAMS, ...params };
+  const p = { ...DEFAULT_LIST_PARAMS, sort: defaultSort(params.q ?? ""), ...params };
   const search = new URLSearchParams();
   if (p.q) search.set("q", p.q);
   for (const s of p.status) search.append("status", s);
   for (const s of p.priority) search.append("priority", s);
   if (p.technicianId) search.set("technician", p.technicianId);
-  if (p.sort !== DEFAULT_LIST_PARAMS.sort || p.dir !== DEFAULT_LIST_PARAMS.dir) {
+  if (hasChosenSort(p)) {
     search.set("sort", p.sort);
     search.set("dir", p.dir);
   }

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { type Db, rowsOf } from "@/db/client";
 import { recordsetOf } from "@/db/recordset";
@@ -11,6 +11,7 @@ import {
   WORK_ITEM_STATUSES,
   type WorkItem,
   type WorkItemStatus,
+  workItemSearch,
   workItems,
 } from "@/db/schema";
 import { diffFields, type FieldChanges, hasChanges } from "@/lib/diff";
@@ -40,7 +41,7 @@ export type UpdateResult<T> =
 export const workItemCreatedEventId = (id: number) => `workitem-created-${id}`;
 export const newChangeEventId = () => `evt_${randomUUID()}`;
 
-const SORT_COLUMNS: Record<WorkItemSortKey, SQL | typeof workItems.reference> = {
+const SORT_COLUMNS: Record<Exclude<WorkItemSortKey, "relevance">, SQL | typeof workItems.reference> = {
   reference: workItems.reference,
   title: sql`lower(${workItems.title})`,
   customer: sql`lower(${workItems.customerName})`,
@@ -49,9 +50,15 @@ const SORT_COLUMNS: Record<WorkItemSortKey, SQL | typeof workItems.reference> = 
   updated: sql`${workItems.updatedAt}`,
 };
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+/**
+ * The search's query, computed once per statement (a function in FROM, not a call per row):
+ * `work_item_search_query` (migration 0010) folds accents and case the way the documents were, makes every
+ * word a prefix and requires all of them.
+ */
+const searchQuery = (q: string) => sql`work_item_search_query(${q}) as search(query)`;
+const SEARCH_MATCHES = sql`${workItemSearch.document} @@ search.query`;
+/** Weights A–D (reference and title, customer/device/serial, tasks, description) as ts_rank's defaults. */
+const SEARCH_RANK = sql`ts_rank(${workItemSearch.document}, search.query)`;
 
 export type ListWorkItemsParams = Partial<WorkItemListParams>;
 
@@ -62,36 +69,43 @@ export async function listWorkItems(
 ): Promise<{ rows: WorkItemRow[]; total: number }> {
   const p = { ...DEFAULT_LIST_PARAMS, ...params };
   const conditions: SQL[] = [];
-  if (p.q) {
-    const pattern = `%${escapeLike(p.q)}%`;
-    conditions.push(
-      or(
-        ilike(workItems.reference, pattern),
-        ilike(workItems.customerName, pattern),
-        ilike(workItems.device, pattern),
-        ilike(workItems.serialNumber, pattern),
-      )!,
-    );
-  }
+  if (p.q) conditions.push(SEARCH_MATCHES);
   if (p.status.length) conditions.push(inArray(workItems.status, p.status));
   if (p.priority.length) conditions.push(inArray(workItems.priority, p.priority));
   if (p.technicianId) conditions.push(eq(workItems.technicianId, p.technicianId));
   const where = conditions.length ? and(...conditions) : undefined;
 
   const order = p.dir === "asc" ? asc : desc;
+  const orderBy =
+    p.sort !== "relevance"
+      ? [order(SORT_COLUMNS[p.sort]), order(workItems.id)]
+      : p.q
+        ? [desc(SEARCH_RANK), desc(workItems.updatedAt), desc(workItems.id)]
+        : [desc(workItems.updatedAt), desc(workItems.id)];
   const pageSize = Math.max(1, Math.min(p.pageSize, 100));
   const page = Math.max(1, p.page);
 
+  const list = db
+    .select({ item: workItems, technicianName: users.name })
+    .from(workItems)
+    .leftJoin(users, eq(users.id, workItems.technicianId))
+    .$dynamic();
+  const count = db.select({ total: sql<number>`count(*)::int` }).from(workItems).$dynamic();
+  if (p.q) {
+    // Dynamic builders join in place.
+    for (const query of [list, count]) {
+      query
+        .innerJoin(workItemSearch, eq(workItemSearch.workItemId, workItems.id))
+        .innerJoin(searchQuery(p.q), sql`true`);
+    }
+  }
   const [rows, [{ total }]] = await Promise.all([
-    db
-      .select({ item: workItems, technicianName: users.name })
-      .from(workItems)
-      .leftJoin(users, eq(users.id, workItems.technicianId))
+    list
       .where(where)
-      .orderBy(order(SORT_COLUMNS[p.sort]), order(workItems.id))
+      .orderBy(...orderBy)
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    db.select({ total: sql<number>`count(*)::int` }).from(workItems).where(where),
+    count.where(where),
   ]);
   return { rows: rows.map((r) => ({ ...r.item, technicianName: r.technicianName })), total };
 }
