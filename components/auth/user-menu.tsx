@@ -1,18 +1,25 @@
 import { LogOut } from "lucide-react";
+import { type SetTimeZoneAction, TimeZonePicker } from "@/components/time-zone/time-zone-picker";
+import type { TimeZoneChoice } from "@/lib/time";
 import type { SessionUser } from "@/server/auth/guard";
 import { RoleBadge } from "./role-badge";
 
-/** Name, role and a sign-out button; a plain form, so it works before hydration too. */
+/** Name, role, the time zone and a sign-out button; sign-out is a plain form, so it works before hydration too. */
 export function UserMenu({
   user,
   signOutAction,
+  timeZone,
+  setTimeZoneAction,
 }: {
   user: SessionUser;
   /** The sign-out server action (server/auth/actions.ts), passed in by the layout. */
   signOutAction: () => Promise<void>;
+  timeZone: TimeZoneChoice;
+  setTimeZoneAction: SetTimeZoneAction;
 }) {
   return (
-    <div className="flex items-center gap-3 text-sm">
+    <div className="flex items-center gap-2 text-sm sm:gap-3">
+      <TimeZonePicker choice={timeZone} action={setTimeZoneAction} />
       <div className="flex min-w-0 flex-col items-end leading-tight sm:flex-row sm:items-center sm:gap-2">
         <span className="truncate font-medium text-slate-900" title={user.email}>
           {user.name}

@@ -11,7 +11,9 @@ import { ListEmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
+import { useTimeZone } from "@/components/ui/time";
 import { CHANGE_EVENT_TYPES, SYNC_STATUSES } from "@/db/schema";
+import { zoneLabel } from "@/lib/time";
 import { cn } from "@/lib/utils";
 import type { ExplorerRow, ObjectCountRow } from "@/server/syncs/explorer";
 import {
@@ -53,6 +55,10 @@ export function SyncExplorer(props: Props) {
     to: useId(),
     pageSize: useId(),
   };
+  const zone = useTimeZone();
+  // Days start at midnight in the user's zone (server/syncs/explorer.ts reads them so).
+  const dayZone = zoneLabel(new Date(), zone);
+  const dayTitle = `Days from midnight to midnight in ${zone}`;
   const filtered = hasExplorerFilters(params);
   const go = (next: Partial<ExplorerParams>) =>
     startTransition(() => router.push(`${PATH}${explorerQuery({ ...params, ...next })}`));
@@ -178,12 +184,16 @@ export function SyncExplorer(props: Props) {
             </Select>
           </div>
           <div className="space-y-1.5">
-            <Label htmlFor={ids.from}>From</Label>
-            <Input id={ids.from} name="from" type="date" defaultValue={params.from ?? ""} />
+            <Label htmlFor={ids.from}>
+              From <span className="font-normal text-slate-500">({dayZone})</span>
+            </Label>
+            <Input id={ids.from} name="from" type="date" defaultValue={params.from ?? ""} title={dayTitle} />
           </div>
           <div className="space-y-1.5">
-            <Label htmlFor={ids.to}>To</Label>
-            <Input id={ids.to} name="to" type="date" defaultValue={params.to ?? ""} />
+            <Label htmlFor={ids.to}>
+              To <span className="font-normal text-slate-500">({dayZone})</span>
+            </Label>
+            <Input id={ids.to} name="to" type="date" defaultValue={params.to ?? ""} title={dayTitle} />
           </div>
         </div>
         <div className="flex flex-wrap items-center gap-2">
