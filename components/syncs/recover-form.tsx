@@ -87,9 +87,12 @@ export function RecoverForm({
   const [integrationId, setIntegrationId] = useState(() =>
     offerAll && integrations.length > 1 ? ALL : String(integrations[0]?.id ?? ""),
   );
-  // Set after mount: "24 hours ago" on the server's clock and on the browser's differ by the render.
-  const [sinceInput, setSinceInput] = useState("");
-  useEffect(() => setSinceInput((typed) => typed || defaultSinceInput(zone)), [zone]);
+  // "24 hours ago" from the mount, in the user's zone (it follows a zone change until the user types):
+  // the server's render and the browser's would differ by the time between them.
+  const [mountedAt, setMountedAt] = useState<Date | null>(null);
+  useEffect(() => setMountedAt(new Date()), []);
+  const [typedInput, setSinceInput] = useState<string | null>(null);
+  const sinceInput = typedInput ?? (mountedAt ? defaultSinceInput(zone, mountedAt) : "");
   const typed = describeInput(sinceInput, zone);
   const result = state.step === "edit" ? state.result : null;
   useEffect(() => {

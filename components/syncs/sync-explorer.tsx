@@ -13,7 +13,7 @@ import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { useTimeZone } from "@/components/ui/time";
 import { CHANGE_EVENT_TYPES, SYNC_STATUSES } from "@/db/schema";
-import { zoneLabel } from "@/lib/time";
+import { formatDate, wallClockToInstant, zoneLabel } from "@/lib/time";
 import { cn } from "@/lib/utils";
 import type { ExplorerRow, ObjectCountRow } from "@/server/syncs/explorer";
 import {
@@ -40,6 +40,15 @@ type Props = {
   | { view: "syncs"; rows: ExplorerRow[]; total: number; totalCapped: boolean }
   | { view: "objects"; rows: ObjectCountRow[]; total: number; totalCapped: boolean }
 );
+
+/**
+ * A date field's day in the page's words ("4 Dec 2026, from 00:00 CET"): the field itself is drawn in
+ * the browser's locale, which may not be the page's.
+ */
+function dayWords(day: string, zone: string, bound: string): string | null {
+  const start = wallClockToInstant(day, zone);
+  return start ? `${formatDate(start, zone)}, ${bound} ${zoneLabel(start, zone)}` : null;
+}
 
 /** The sync explorer: filters in a GET form (so the URL holds them), sorting and paging in the URL too. */
 export function SyncExplorer(props: Props) {
@@ -187,13 +196,37 @@ export function SyncExplorer(props: Props) {
             <Label htmlFor={ids.from}>
               From <span className="font-normal text-slate-500">({dayZone})</span>
             </Label>
-            <Input id={ids.from} name="from" type="date" defaultValue={params.from ?? ""} title={dayTitle} />
+            <Input
+              id={ids.from}
+              name="from"
+              type="date"
+              defaultValue={params.from ?? ""}
+              title={dayTitle}
+              aria-describedby={params.from ? `${ids.from}-day` : undefined}
+            />
+            {params.from ? (
+              <p id={`${ids.from}-day`} className="text-xs text-slate-500">
+                {dayWords(params.from, zone, "from 00:00")}
+              </p>
+            ) : null}
           </div>
           <div className="space-y-1.5">
             <Label htmlFor={ids.to}>
               To <span className="font-normal text-slate-500">({dayZone})</span>
             </Label>
-            <Input id={ids.to} name="to" type="date" defaultValue={params.to ?? ""} title={dayTitle} />
+            <Input
+              id={ids.to}
+              name="to"
+              type="date"
+              defaultValue={params.to ?? ""}
+              title={dayTitle}
+              aria-describedby={params.to ? `${ids.to}-day` : undefined}
+            />
+            {params.to ? (
+              <p id={`${ids.to}-day`} className="text-xs text-slate-500">
+                {dayWords(params.to, zone, "until 24:00")}
+              </p>
+            ) : null}
           </div>
         </div>
         <div className="flex flex-wrap items-center gap-2">

@@ -67,10 +67,11 @@ export function TimeZonePicker({ choice, action }: { choice: TimeZoneChoice; act
         <Globe aria-hidden className="size-4" />
         <span suppressHydrationWarning>{label}</span>
       </summary>
+      {/* On a phone the panel spans the top bar (the sticky, blurred header is its containing block). */}
       {open ? (
         <form
           aria-label="Time zone"
-          className="absolute right-0 z-50 mt-2 w-[min(20rem,calc(100vw-2rem))] space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-lg"
+          className="z-50 space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-lg max-sm:fixed max-sm:inset-x-4 max-sm:top-14 sm:absolute sm:right-0 sm:mt-2 sm:w-80"
           onSubmit={(event) => {
             event.preventDefault();
             save(zone);

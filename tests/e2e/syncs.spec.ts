@@ -291,6 +291,8 @@ test.describe("recover failed syncs from a browser east of the server", () => {
     );
     await manager.goto("/syncs");
     const form = manager.getByRole("form", { name: "Recover failed syncs" });
+    // The page reads typed times in the browser's zone once the browser has reported it.
+    await expect(form.getByText(/\(Pacific\/Kiritimati\)$/)).toBeVisible();
     await expect(form.getByLabel("Integration")).toHaveValue("all");
     await form.getByLabel("Integration").selectOption({ label: name });
     const since = form.getByLabel("Failed since");
