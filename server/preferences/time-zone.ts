@@ -17,6 +17,19 @@ export async function getTimeZoneChoice(): Promise<TimeZoneChoice> {
   });
 }
 
+/** The same choice from a request's Cookie header, for route handlers that read the request itself. */
+export function timeZoneChoiceOf(request: Request): TimeZoneChoice {
+  const jar = new Map<string, string>();
+  for (const pair of (request.headers.get("cookie") ?? "").split(";")) {
+    const at = pair.indexOf("=");
+    if (at > 0) jar.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+  }
+  return resolveTimeZone({
+    detected: jar.get(DETECTED_ZONE_COOKIE),
+    override: jar.get(OVERRIDE_ZONE_COOKIE),
+  });
+}
+
 /** Stores the user's chosen zone (already validated), or forgets it (null: the browser's zone again). */
 export async function setZoneOverride(zone: string | null): Promise<void> {
   const jar = await cookies();

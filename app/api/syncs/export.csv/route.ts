@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { authorize } from "@/app/api/http";
 import { getDb } from "@/db/client";
 import { textStream } from "@/lib/text-stream";
-import { getTimeZoneChoice } from "@/server/preferences/time-zone";
+import { timeZoneChoiceOf } from "@/server/preferences/time-zone";
 import { parseExplorerParams } from "@/server/syncs/explorer-params";
 import { exportSyncsCsv } from "@/server/syncs/export";
 
@@ -18,7 +18,7 @@ export async function GET(request: Request) {
   if (user instanceof NextResponse) return user;
   const params = parseExplorerParams(new URL(request.url).searchParams);
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
-  const { zone } = await getTimeZoneChoice();
+  const { zone } = timeZoneChoiceOf(request);
   return new Response(textStream(exportSyncsCsv(getDb(), params, undefined, zone)), {
     headers: {
       "content-type": "text/csv; charset=utf-8",
