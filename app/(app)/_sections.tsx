@@ -1,5 +1,6 @@
 import { DeliveryOverview, RecentFailures } from "@/components/dashboard/dashboard-sections";
 import { getDb } from "@/db/client";
+import { getTimeZoneChoice } from "@/server/preferences/time-zone";
 import {
   countDeliveriesPerHour,
   getOldestPending,
@@ -15,12 +16,13 @@ import {
 
 export async function DeliveryOverviewSection() {
   const db = getDb();
-  const [hours, stats, oldest] = await Promise.all([
+  const [hours, stats, oldest, { zone }] = await Promise.all([
     countDeliveriesPerHour(db),
     listIntegrationStats(db),
     getOldestPending(db),
+    getTimeZoneChoice(),
   ]);
-  return <DeliveryOverview hours={hours} stats={stats} oldest={oldest} />;
+  return <DeliveryOverview hours={hours} stats={stats} oldest={oldest} zone={zone} />;
 }
 
 export async function RecentFailuresSection({ showExplorer }: { showExplorer: boolean }) {

@@ -2,9 +2,11 @@ import { Wrench } from "lucide-react";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { TimeZoneSync } from "@/components/time-zone/time-zone-sync";
 import { getCurrentUser } from "@/server/auth/guard";
 import { safeNextPath } from "@/server/auth/paths";
 import { DEMO_PASSWORD, DEMO_USERS } from "@/server/auth/seed-users";
+import { getTimeZoneChoice } from "@/server/preferences/time-zone";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -24,8 +26,10 @@ export default async function SignInPage({ searchParams }: Props) {
         }
       : null;
 
+  const { detected } = await getTimeZoneChoice();
   return (
     <main className="flex min-h-dvh items-center justify-center bg-slate-100 px-4 py-10">
+      <TimeZoneSync detected={detected} refresh={false} />
       <div className="w-full max-w-sm">
         <div className="mb-6 flex flex-col items-center gap-2 text-center">
           <span className="inline-flex size-11 items-center justify-center rounded-xl bg-slate-900 text-white shadow">

@@ -6,8 +6,8 @@ import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
+import { Time } from "@/components/ui/time";
 import type { ActionResult } from "@/server/auth/guard";
-import { formatDateTime } from "../syncs/format";
 
 export type BannerNotice = {
   id: number;
@@ -74,7 +74,7 @@ export function NoticeBanner({ notices, action }: { notices: BannerNotice[]; act
                   {notice.integration?.active ? "was paused (resumed since)" : "is paused"}
                   <span className="font-normal text-amber-800">
                     {" "}
-                    · <time dateTime={notice.createdAt}>{formatDateTime(notice.createdAt)}</time>
+                    · <Time value={notice.createdAt} />
                   </span>
                 </p>
                 <p className="break-words text-amber-900">{notice.text}</p>

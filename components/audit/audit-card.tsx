@@ -1,12 +1,12 @@
-import { format } from "date-fns";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { Time, useTimeZone } from "@/components/ui/time";
 import type { AuditRow } from "@/server/audit/audit";
 import { AUDIT_ACTION_LABELS, auditDetails } from "./labels";
 
 /** One audit entry as a card: the log's row on a phone (DataTable's renderCard). */
 export function AuditCard({ row, href }: { row: AuditRow; href: string | null }) {
-  const details = auditDetails(row.details);
+  const details = auditDetails(row.details, useTimeZone());
   return (
     <div className="space-y-1 px-4 py-3 text-sm">
       <p className="flex items-center justify-between gap-3">
@@ -35,9 +35,7 @@ export function AuditCard({ row, href }: { row: AuditRow; href: string | null })
       ) : null}
       <p className="text-xs text-slate-500">
         <span className={row.actorId ? undefined : "italic"}>{row.actorName}</span> ·{" "}
-        <time dateTime={row.at} suppressHydrationWarning className="tabular-nums">
-          {format(new Date(row.at), "d MMM yyyy, HH:mm:ss")}
-        </time>
+        <Time value={row.at} className="tabular-nums" />
       </p>
     </div>
   );

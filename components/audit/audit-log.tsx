@@ -1,6 +1,5 @@
 "use client";
 
-import { format } from "date-fns";
 import { Filter, X } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -13,8 +12,10 @@ import { ListEmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
+import { useTimeZone } from "@/components/ui/time";
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from "@/db/schema";
 import { nonEmptyParams } from "@/lib/search-params";
+import { formatClock, formatDate, timeTitle, zoneLabel } from "@/lib/time";
 import type { AuditRow } from "@/server/audit/audit";
 import {
   AUDIT_PAGE_SIZE,
@@ -43,12 +44,7 @@ const columns: DataTableColumn<AuditRow>[] = helper.columns([
     id: "at",
     header: "When",
     enableSorting: false,
-    cell: (info) => (
-      <time dateTime={info.getValue()} className="tabular-nums" suppressHydrationWarning>
-        <span className="block whitespace-nowrap">{format(new Date(info.getValue()), "d MMM yyyy")}</span>
-        <span className="block text-xs text-slate-500">{format(new Date(info.getValue()), "HH:mm:ss")}</span>
-      </time>
-    ),
+    cell: (info) => <When at={info.getValue()} />,
   }),
   helper.accessor("actorName", {
     id: "actor",
@@ -96,28 +92,41 @@ const columns: DataTableColumn<AuditRow>[] = helper.columns([
     id: "outcome",
     header: "Outcome",
     enableSorting: false,
-    cell: (info) => {
-      const r = info.row.original;
-      const details = auditDetails(r.details);
-      return (
-        <div className="min-w-32 space-y-1 md:min-w-48">
-          {r.outcome === "succeeded" ? <Badge tone="green">Done</Badge> : <Badge tone="red">Refused</Badge>}
-          {r.message ? <p className="text-xs text-slate-700">{r.message}</p> : null}
-          {details.length ? (
-            <dl className="text-xs text-slate-500">
-              {details.map((d) => (
-                <div key={d.label} className="flex gap-1">
-                  <dt className="shrink-0">{d.label}:</dt>
-                  <dd className="break-words text-slate-700">{d.value}</dd>
-                </div>
-              ))}
-            </dl>
-          ) : null}
-        </div>
-      );
-    },
+    cell: (info) => <Outcome row={info.row.original} />,
   }),
 ]);
+
+function When({ at }: { at: string }) {
+  const zone = useTimeZone();
+  return (
+    <time dateTime={at} title={timeTitle(at, zone)} className="tabular-nums">
+      <span className="block whitespace-nowrap">{formatDate(at, zone)}</span>
+      <span className="block text-xs whitespace-nowrap text-slate-500">
+        {formatClock(at, zone, { seconds: true })} {zoneLabel(at, zone)}
+      </span>
+    </time>
+  );
+}
+
+function Outcome({ row: r }: { row: AuditRow }) {
+  const details = auditDetails(r.details, useTimeZone());
+  return (
+    <div className="min-w-32 space-y-1 md:min-w-48">
+      {r.outcome === "succeeded" ? <Badge tone="green">Done</Badge> : <Badge tone="red">Refused</Badge>}
+      {r.message ? <p className="text-xs text-slate-700">{r.message}</p> : null}
+      {details.length ? (
+        <dl className="text-xs text-slate-500">
+          {details.map((d) => (
+            <div key={d.label} className="flex gap-1">
+              <dt className="shrink-0">{d.label}:</dt>
+              <dd className="break-words text-slate-700">{d.value}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+    </div>
+  );
+}
 
 const columnClassNames = { actor: "hidden md:table-cell", action: "hidden md:table-cell" };
 

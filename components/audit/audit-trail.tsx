@@ -1,6 +1,7 @@
 import { History } from "lucide-react";
 import Link from "next/link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { timeTitle } from "@/lib/time";
 import type { AuditRow } from "@/server/audit/audit";
 import { describeAuditEntry } from "./labels";
 
@@ -9,8 +10,11 @@ export function AuditTrail({
   entries,
   logHref,
   description,
+  zone,
 }: {
   entries: AuditRow[];
+  /** The user's zone (server/preferences/time-zone.ts). */
+  zone: string;
   /** The audit log filtered to this object, for admins; managers cannot open it. */
   logHref: string | null;
   description: string;
@@ -38,8 +42,8 @@ export function AuditTrail({
           <ul className="space-y-2 text-sm">
             {entries.map((e) => (
               <li key={e.id} className={e.outcome === "refused" ? "text-red-800" : "text-slate-800"}>
-                <time dateTime={e.at} suppressHydrationWarning>
-                  {describeAuditEntry(e)}
+                <time dateTime={e.at} title={timeTitle(e.at, zone)}>
+                  {describeAuditEntry(e, zone)}
                 </time>
               </li>
             ))}

@@ -1,5 +1,5 @@
-import { format } from "date-fns";
 import type { AuditAction, AuditTargetType } from "@/db/schema";
+import { formatDateTime } from "@/lib/time";
 
 /** The filter's words for each act. */
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
@@ -49,9 +49,9 @@ type Entry = {
   message: string | null;
 };
 
-/** "Resent by Mara Manager at 10:42, 3 Dec 2026", or "Resend refused for Mara Manager …: why". */
-export function describeAuditEntry(e: Entry): string {
-  const when = format(new Date(e.at), "HH:mm, d MMM yyyy");
+/** "Resent by Mara Manager at 3 Dec 2026, 10:42 CET" (in `zone`), or "Resend … refused at …: why". */
+export function describeAuditEntry(e: Entry, zone: string): string {
+  const when = formatDateTime(e.at, zone, { seconds: false });
   if (e.outcome === "refused") {
     return `${AUDIT_ACTION_LABELS[e.action]} by ${e.actorName} refused at ${when}${e.message ? `: ${e.message}` : ""}`;
   }
@@ -80,11 +80,11 @@ const DETAIL_LABELS: Record<string, string> = {
 
 const ISO = /^\d{4}-\d{2}-\d{2}T/;
 
-function detailValue(value: unknown): string {
+function detailValue(value: unknown, zone: string): string {
   if (value === null || value === undefined || value === "") return "—";
-  if (Array.isArray(value)) return value.map(detailValue).join(", ");
+  if (Array.isArray(value)) return value.map((v) => detailValue(v, zone)).join(", ");
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value === "string" && ISO.test(value)) return format(new Date(value), "d MMM yyyy, HH:mm");
+  if (typeof value === "string" && ISO.test(value)) return formatDateTime(value, zone, { seconds: false });
   if (typeof value === "object") {
     const o = value as Record<string, unknown>;
     if (typeof o.name === "string" && typeof o.count === "number") return `${o.name} (${o.count})`;
@@ -93,19 +93,22 @@ function detailValue(value: unknown): string {
   return String(value);
 }
 
-/** An entry's details as short label/value pairs (a role change reads "technician → manager"). */
-export function auditDetails(details: Record<string, unknown>): { label: string; value: string }[] {
+/** An entry's details as short label/value pairs (a role change reads "technician → manager"); times in `zone`. */
+export function auditDetails(
+  details: Record<string, unknown>,
+  zone: string,
+): { label: string; value: string }[] {
   const { from, to, ...rest } = details;
   const out: { label: string; value: string }[] = [];
   if (typeof from === "string" && typeof to === "string" && !ISO.test(from)) {
     out.push({ label: "Role", value: `${from} → ${to}` });
   } else {
-    if (from !== undefined) out.push({ label: "From", value: detailValue(from) });
-    if (to !== undefined) out.push({ label: "To", value: detailValue(to) });
+    if (from !== undefined) out.push({ label: "From", value: detailValue(from, zone) });
+    if (to !== undefined) out.push({ label: "To", value: detailValue(to, zone) });
   }
   for (const [key, value] of Object.entries(rest)) {
     if (key === "noticeId") continue;
-    out.push({ label: DETAIL_LABELS[key] ?? key, value: detailValue(value) });
+    out.push({ label: DETAIL_LABELS[key] ?? key, value: detailValue(value, zone) });
   }
   return out;
 }

@@ -1,8 +1,10 @@
 import { LogOut } from "lucide-react";
+import { type SetTimeZoneAction, TimeZonePicker } from "@/components/time-zone/time-zone-picker";
+import type { TimeZoneChoice } from "@/lib/time";
 import type { SessionUser } from "@/server/auth/guard";
 import { RoleBadge } from "./role-badge";
 
-/** Name, role and a sign-out button; a plain form, so it works before hydration too. */
+/** Who is signed in, atop the phone menu (the top bar has no room for it there). */
 export function SignedInAs({ user }: { user: SessionUser }) {
   return (
     <p className="flex items-center gap-2 px-2.5 pb-2 text-sm text-slate-600">
@@ -12,17 +14,22 @@ export function SignedInAs({ user }: { user: SessionUser }) {
   );
 }
 
-/** Name, role and a sign-out button; a plain form, so it works before hydration too. */
+/** Name, role, the time zone and a sign-out button; sign-out is a plain form, so it works before hydration too. */
 export function UserMenu({
   user,
   signOutAction,
+  timeZone,
+  setTimeZoneAction,
 }: {
   user: SessionUser;
   /** The sign-out server action (server/auth/actions.ts), passed in by the layout. */
   signOutAction: () => Promise<void>;
+  timeZone: TimeZoneChoice;
+  setTimeZoneAction: SetTimeZoneAction;
 }) {
   return (
-    <div className="flex items-center gap-3 text-sm">
+    <div className="flex items-center gap-2 text-sm sm:gap-3">
+      <TimeZonePicker choice={timeZone} action={setTimeZoneAction} />
       <div className="hidden min-w-0 items-center gap-2 leading-tight sm:flex">
         <span className="truncate font-medium text-slate-900" title={user.email}>
           {user.name}

@@ -9,6 +9,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { TableCell, TableRow } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
 import { cn } from "@/lib/utils";
 import { auditQuery } from "@/server/audit/params";
 import type { Action, ActionResult } from "@/server/auth/guard";
@@ -23,8 +24,6 @@ export type AdminUserRow = {
   email: string;
   role: Role;
   active: boolean;
-  /** Preformatted on the server, so server and browser render the same text. */
-  created: string;
   createdIso: string;
 };
 
@@ -222,7 +221,7 @@ export function UserRow({
           {user.active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Deactivated</Badge>}
         </TableCell>
         <TableCell data-label="Created" className={cn(STACKED_CELL, "whitespace-nowrap")}>
-          <time dateTime={user.createdIso}>{user.created}</time>
+          <Time value={user.createdIso} format="date" />
         </TableCell>
         <TableCell className="max-md:block max-md:px-0 max-md:pt-2">
           <div className="flex flex-wrap items-center justify-end gap-2 max-md:justify-start">

@@ -5,10 +5,12 @@ import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Time } from "@/components/ui/time";
 import { plural } from "@/lib/text";
+import { zoneLabel } from "@/lib/time";
 import { cn } from "@/lib/utils";
 import type { HourBucket, IntegrationStats, OldestPending, RecentFailure } from "@/server/syncs/dashboard";
-import { formatAge, formatAgo, formatMs, formatPercent, responseSummary } from "../syncs/format";
+import { formatAge, formatMs, formatPercent, responseSummary } from "../syncs/format";
 import { DeliveriesChart } from "./deliveries-chart";
 
 function Tile({
@@ -46,10 +48,13 @@ export function DeliveryOverview({
   hours,
   stats,
   oldest,
+  zone,
 }: {
   hours: HourBucket[];
   stats: IntegrationStats[];
   oldest: OldestPending | null;
+  /** The user's zone (the chart's hours are read in it). */
+  zone: string;
 }) {
   const total = hours.reduce((n, h) => n + h.synced + h.failed + h.pending, 0);
   const synced = hours.reduce((n, h) => n + h.synced, 0);
@@ -91,11 +96,13 @@ export function DeliveryOverview({
           <CardHeader>
             <div>
               <CardTitle>Syncs per hour</CardTitle>
-              <CardDescription>Last 24 hours, by status.</CardDescription>
+              <CardDescription>
+                Last 24 hours, by status; hours in {zoneLabel(hours.at(-1)?.hour ?? new Date(), zone)}.
+              </CardDescription>
             </div>
           </CardHeader>
           <CardContent>
-            <DeliveriesChart hours={hours} />
+            <DeliveriesChart hours={hours} zone={zone} />
           </CardContent>
         </Card>
         <Card>
@@ -205,10 +212,10 @@ export function RecentFailures({
                     {responseSummary(f.lastStatusCode, f.lastError)} · {plural(f.attemptCount, "attempt")}
                   </p>
                 </div>
-                <time dateTime={f.failedAt} suppressHydrationWarning className="text-xs text-slate-500">
+                <span className="text-xs text-slate-500">
                   <Clock aria-hidden className="mr-1 inline size-3" />
-                  {formatAgo(f.failedAt)}
-                </time>
+                  <Time value={f.failedAt} format="ago" />
+                </span>
               </li>
             ))}
           </ul>

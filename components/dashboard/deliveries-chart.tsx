@@ -1,6 +1,6 @@
-import { format } from "date-fns";
 import { SYNC_STATUS_LABELS } from "@/components/syncs/labels";
 import type { SyncStatus } from "@/db/schema";
+import { formatClock, zoneLabel } from "@/lib/time";
 import type { HourBucket } from "@/server/syncs/dashboard";
 import { SYNC_STATUS_FILLS } from "../syncs/sync-status-badge";
 
@@ -22,7 +22,7 @@ function niceMax(max: number): number {
  * Deliveries per hour over the last 24 hours, stacked by status, as inline SVG (no chart library).
  * The numbers are also in a visually hidden table for screen readers.
  */
-export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
+export function DeliveriesChart({ hours, zone }: { hours: HourBucket[]; zone: string }) {
   const totals = hours.map((h) => STACK.reduce((n, s) => n + h[s], 0));
   const max = niceMax(Math.max(0, ...totals));
   const plotW = W - PAD.left - PAD.right;
@@ -67,7 +67,7 @@ export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
           return (
             <g key={h.hour}>
               <title>
-                {`${format(new Date(h.hour), "HH:mm")}: ${
+                {`${formatClock(h.hour, zone)} ${zoneLabel(h.hour, zone)}: ${
                   STACK.filter((s) => h[s])
                     .map((s) => `${h[s]} ${SYNC_STATUS_LABELS[s].toLowerCase()}`)
                     .join(", ") || "none"
@@ -104,7 +104,7 @@ export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
                   textAnchor="middle"
                   className="fill-slate-500 text-[11px] tabular-nums"
                 >
-                  {format(new Date(h.hour), "HH:mm")}
+                  {formatClock(h.hour, zone)}
                 </text>
               ) : null}
             </g>
@@ -128,7 +128,7 @@ export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
           <caption>Syncs per hour by status</caption>
           <thead>
             <tr>
-              <th scope="col">Hour</th>
+              <th scope="col">Hour ({zoneLabel(hours.at(-1)?.hour ?? new Date(), zone)})</th>
               {STACK.map((s) => (
                 <th key={s} scope="col">
                   {SYNC_STATUS_LABELS[s]}
@@ -139,7 +139,7 @@ export function DeliveriesChart({ hours }: { hours: HourBucket[] }) {
           <tbody>
             {hours.map((h) => (
               <tr key={h.hour}>
-                <th scope="row">{format(new Date(h.hour), "HH:mm")}</th>
+                <th scope="row">{formatClock(h.hour, zone)}</th>
                 {STACK.map((s) => (
                   <td key={s}>{h[s]}</td>
                 ))}

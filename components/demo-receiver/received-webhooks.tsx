@@ -1,8 +1,8 @@
-import { formatDistanceToNow } from "date-fns";
 import { ShieldAlert, ShieldCheck, ShieldOff, ShieldQuestion } from "lucide-react";
 import type * as React from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Time } from "@/components/ui/time";
 import type { StoredVerdict } from "@/server/demo/receipt";
 
 export type ReceivedRow = {
@@ -102,9 +102,7 @@ export function ReceivedWebhooks({ rows, webhookUrl }: { rows: ReceivedRow[]; we
                   </span>
                   <span className="ml-auto flex flex-wrap items-center justify-end gap-x-3 gap-y-1">
                     <VerdictBadge verdict={w.verdict} />
-                    <time className="text-slate-500" dateTime={w.receivedAt}>
-                      {formatDistanceToNow(new Date(w.receivedAt), { addSuffix: true })}
-                    </time>
+                    <Time value={w.receivedAt} format="ago" className="text-slate-500" />
                   </span>
                 </summary>
                 <p className="mt-3 text-sm text-slate-700">{verdictDetail(w.verdict, w.path)}</p>

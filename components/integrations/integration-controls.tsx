@@ -10,8 +10,9 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { Time } from "@/components/ui/time";
 import type { ActionResult } from "@/server/auth/guard";
-import { formatDateTime, formatMs, restatesStatus } from "../syncs/format";
+import { formatMs, restatesStatus } from "../syncs/format";
 import { SecretReveal } from "./secret-reveal";
 
 type IdInput = { id: number };
@@ -45,10 +46,7 @@ export function RotateSecret({
           note={
             <>
               The previous secret still signs (as a second signature) until{" "}
-              <time dateTime={result.previousValidUntil} suppressHydrationWarning>
-                {formatDateTime(result.previousValidUntil)}
-              </time>
-              .
+              <Time value={result.previousValidUntil} />.
             </>
           }
         />

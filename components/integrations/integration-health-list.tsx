@@ -4,9 +4,10 @@ import { EVENT_TYPE_LABELS } from "@/components/syncs/labels";
 import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Time } from "@/components/ui/time";
 import { cn } from "@/lib/utils";
 import type { IntegrationWithHealth } from "@/server/integrations/health";
-import { formatAgo, formatPercent, responseSummary } from "../syncs/format";
+import { formatPercent, responseSummary } from "../syncs/format";
 
 export function IntegrationStateBadge({ active }: { active: boolean }) {
   return active ? (
@@ -37,7 +38,11 @@ export function failedAttemptsText(count: number): string {
 /** "Failing since 7 min ago" while the last attempt failed, or null. */
 export function FailingSince({ health, now }: { health: IntegrationWithHealth["health"]; now?: number }) {
   if (!health.failingSince) return null;
-  return <span suppressHydrationWarning>Failing since {formatAgo(health.failingSince, now)}</span>;
+  return (
+    <span>
+      Failing since <Time value={health.failingSince} format="ago" now={now} />
+    </span>
+  );
 }
 
 /**
@@ -101,8 +106,8 @@ export function IntegrationHealthList({ integrations }: { integrations: Integrat
                 </div>
                 <div>
                   <dt className="text-xs text-slate-500">Last success</dt>
-                  <dd className="font-medium text-slate-900" suppressHydrationWarning>
-                    {h.lastSuccessAt ? formatAgo(h.lastSuccessAt, now) : "Never"}
+                  <dd className="font-medium text-slate-900">
+                    {h.lastSuccessAt ? <Time value={h.lastSuccessAt} format="ago" now={now} /> : "Never"}
                   </dd>
                 </div>
                 <div>

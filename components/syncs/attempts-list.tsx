@@ -1,6 +1,7 @@
 import { Badge } from "@/components/ui/badge";
+import { Time } from "@/components/ui/time";
 import type { SyncAttemptDetail } from "@/server/syncs/timeline";
-import { formatDateTime, formatMs, restatesStatus } from "./format";
+import { formatMs, restatesStatus } from "./format";
 import { errorKindLabel } from "./labels";
 
 function HeaderTable({ headers, label }: { headers: Record<string, string> | null; label: string }) {
@@ -45,13 +46,7 @@ export function AttemptsList({ attempts }: { attempts: SyncAttemptDetail[] }) {
                     : (errorKindLabel(a.errorKind) ?? "No response")}
               </Badge>
               <span className="text-slate-600 tabular-nums">{formatMs(a.durationMs)}</span>
-              <time
-                dateTime={a.startedAt}
-                suppressHydrationWarning
-                className="ml-auto text-xs text-slate-500 tabular-nums"
-              >
-                {formatDateTime(a.startedAt)}
-              </time>
+              <Time value={a.startedAt} className="ml-auto text-xs text-slate-500 tabular-nums" />
             </div>
             <div className="space-y-3 px-3 py-3">
               {(a.errorKind || a.errorMessage) && !restatesStatus(a.responseStatus, a.errorMessage) ? (

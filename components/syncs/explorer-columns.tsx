@@ -2,29 +2,34 @@
 
 import Link from "next/link";
 import { createDataTableColumnHelper, type DataTableColumn } from "@/components/ui/data-table";
+import { Time, useTimeZone } from "@/components/ui/time";
+import { formatDateTime } from "@/lib/time";
 import type { ExplorerRow, ObjectCountRow } from "@/server/syncs/explorer";
 import type { ExplorerSortKey } from "@/server/syncs/explorer-params";
-import { formatDateTime, formatMs } from "./format";
+import { formatMs } from "./format";
 import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "./labels";
 import { SyncStatusBadge } from "./sync-status-badge";
 
 const helper = createDataTableColumnHelper<ExplorerRow>();
 
+function CreatedLink({ id, at }: { id: ExplorerRow["id"]; at: string }) {
+  const zone = useTimeZone();
+  return (
+    <Link
+      href={`/syncs/${id}`}
+      className="whitespace-nowrap text-indigo-700 tabular-nums hover:text-indigo-900 hover:underline"
+      aria-label={`Sync ${id}, ${formatDateTime(at, zone)}`}
+    >
+      <Time value={at} />
+    </Link>
+  );
+}
+
 export const explorerColumns: DataTableColumn<ExplorerRow>[] = helper.columns([
   helper.accessor("createdAt", {
     id: "created" satisfies ExplorerSortKey,
     header: "Created",
-    cell: (info) => (
-      <Link
-        href={`/syncs/${info.row.original.id}`}
-        className="whitespace-nowrap text-indigo-700 tabular-nums hover:text-indigo-900 hover:underline"
-        aria-label={`Sync ${info.row.original.id}, ${formatDateTime(info.getValue())}`}
-      >
-        <time dateTime={info.getValue()} suppressHydrationWarning>
-          {formatDateTime(info.getValue())}
-        </time>
-      </Link>
-    ),
+    cell: (info) => <CreatedLink id={info.row.original.id} at={info.getValue()} />,
   }),
   helper.accessor("reference", {
     id: "object",
@@ -155,13 +160,7 @@ export const objectColumns: DataTableColumn<ObjectCountRow>[] = objectHelper.col
     header: "Last sync",
     enableSorting: false,
     cell: (info) => (
-      <time
-        dateTime={info.getValue()}
-        suppressHydrationWarning
-        className="whitespace-nowrap text-slate-600 tabular-nums"
-      >
-        {formatDateTime(info.getValue())}
-      </time>
+      <Time value={info.getValue()} className="whitespace-nowrap text-slate-600 tabular-nums" />
     ),
   }),
 ]);

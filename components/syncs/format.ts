@@ -1,20 +1,3 @@
-import { format, formatDistanceStrict } from "date-fns";
-
-export function formatDateTime(iso: string): string {
-  return format(new Date(iso), "d MMM yyyy, HH:mm:ss");
-}
-
-export function formatShortTime(iso: string, now = Date.now()): string {
-  const date = new Date(iso);
-  return now - date.getTime() < 20 * 3_600_000 ? format(date, "HH:mm:ss") : format(date, "d MMM, HH:mm");
-}
-
-export function formatAgo(iso: string, now = Date.now()): string {
-  const date = new Date(iso);
-  if (Math.abs(now - date.getTime()) < 5_000) return "just now";
-  return `${formatDistanceStrict(date, now)} ago`;
-}
-
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "—";
   if (ms < 1000) return `${ms} ms`;

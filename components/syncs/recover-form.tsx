@@ -8,9 +8,11 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
+import { useTimeZone } from "@/components/ui/time";
+import { zoneLabel } from "@/lib/time";
 import type { ActionResult } from "@/server/auth/guard";
 import type { RecoveryPreview } from "@/server/deliveries/recovery";
-import { defaultSinceInput, describeRecovery, localInputToInstant } from "./recover-time";
+import { defaultSinceInput, describeInput, describeRecovery, localInputToInstant } from "./recover-time";
 
 type RecoverInput = { integrationId: string; since: string; until?: string };
 type RecoverAction = (input: RecoverInput) => Promise<ActionResult<RecoveryPreview>>;
@@ -29,7 +31,7 @@ const ALL = "all";
 /**
  * Re-delivers the failed syncs of one integration (or all) since a chosen time (manager), in two steps:
  * a preview that says what will be recovered (how many, of which integration, which range, in the
- * browser's time zone), then the confirm. The typed values stay through either answer.
+ * user's time zone: lib/time.ts), then the confirm. The typed values stay through either answer.
  */
 export function RecoverForm({
   preview,
@@ -44,6 +46,7 @@ export function RecoverForm({
   /** Offer "All integrations" (the syncs page; an integration's own page recovers only that one). */
   offerAll?: boolean;
 }) {
+  const zone = useTimeZone();
   const [state, dispatch, pending] = useActionState<State, Intent>(
     async (previous, intent) => {
       if (intent.kind === "cancel") return { step: "edit", result: null };
@@ -59,7 +62,7 @@ export function RecoverForm({
           }),
         };
       }
-      const since = localInputToInstant(intent.sinceInput);
+      const since = localInputToInstant(intent.sinceInput, zone);
       if (!since) {
         return {
           step: "edit",
@@ -73,7 +76,7 @@ export function RecoverForm({
       const result = await preview({ integrationId: intent.integrationId, since });
       if (!result.ok) return { step: "edit", result };
       if (result.data.count === 0)
-        return { step: "edit", result: { ...result, message: describeRecovery(result.data) } };
+        return { step: "edit", result: { ...result, message: describeRecovery(result.data, zone) } };
       return { step: "confirm", preview: result.data };
     },
     { step: "edit", result: null },
@@ -84,9 +87,13 @@ export function RecoverForm({
   const [integrationId, setIntegrationId] = useState(() =>
     offerAll && integrations.length > 1 ? ALL : String(integrations[0]?.id ?? ""),
   );
-  // Set after mount: the server would render its own zone's wall clock, not the browser's.
-  const [sinceInput, setSinceInput] = useState("");
-  useEffect(() => setSinceInput((typed) => typed || defaultSinceInput()), []);
+  // "24 hours ago" from the mount, in the user's zone (it follows a zone change until the user types):
+  // the server's render and the browser's would differ by the time between them.
+  const [mountedAt, setMountedAt] = useState<Date | null>(null);
+  useEffect(() => setMountedAt(new Date()), []);
+  const [typedInput, setSinceInput] = useState<string | null>(null);
+  const sinceInput = typedInput ?? (mountedAt ? defaultSinceInput(zone, mountedAt) : "");
+  const typed = describeInput(sinceInput, zone);
   const result = state.step === "edit" ? state.result : null;
   useEffect(() => {
     if (result?.ok && result.data.count > 0 && result.message) toast.success(result.message);
@@ -124,7 +131,12 @@ export function RecoverForm({
             </Select>
           )}
         </Field>
-        <Field id={`${id}-since`} label="Failed since" hint="In your time zone" errors={errors?.since}>
+        <Field
+          id={`${id}-since`}
+          label="Failed since"
+          hint={typed ? `${typed} (${zone})` : `In ${zone} (${zoneLabel(new Date(), zone)})`}
+          errors={errors?.since}
+        >
           {(control) => (
             <Input
               {...control}
@@ -153,7 +165,7 @@ export function RecoverForm({
       </div>
       <div aria-live="polite" className="space-y-3">
         {state.step === "confirm" ? (
-          <Alert variant="warning" title={describeRecovery(state.preview)}>
+          <Alert variant="warning" title={describeRecovery(state.preview, zone)}>
             <p>They are sent again one at a time, in the order the changes were made, each once.</p>
             <div className="mt-3 flex flex-wrap gap-2">
               <Button type="submit" variant="accent" disabled={pending}>

@@ -1,6 +1,7 @@
 import Link from "next/link";
+import { Time } from "@/components/ui/time";
 import type { ExplorerRow, ObjectCountRow } from "@/server/syncs/explorer";
-import { formatAgo, formatMs } from "./format";
+import { formatMs } from "./format";
 import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "./labels";
 import { SyncStatusBadge } from "./sync-status-badge";
 
@@ -28,9 +29,7 @@ export function SyncCard({ sync }: { sync: ExplorerRow }) {
       <p className="truncate text-xs text-slate-500" title={sync.lastError ?? undefined}>
         {sync.attemptCount} {sync.attemptCount === 1 ? "attempt" : "attempts"} · {response}
         {sync.lastDurationMs !== null ? ` · ${formatMs(sync.lastDurationMs)}` : ""} ·{" "}
-        <time dateTime={sync.createdAt} suppressHydrationWarning>
-          {formatAgo(sync.createdAt)}
-        </time>
+        <Time value={sync.createdAt} format="ago" />
       </p>
     </div>
   );
@@ -46,10 +45,7 @@ export function ObjectCountCard({ row }: { row: ObjectCountRow }) {
       <p className="flex items-center justify-between gap-3">
         <span className="font-mono text-[13px] font-medium text-indigo-700">{row.reference}</span>
         <span className="text-xs text-slate-500">
-          last{" "}
-          <time dateTime={row.lastSyncAt} suppressHydrationWarning>
-            {formatAgo(row.lastSyncAt)}
-          </time>
+          last <Time value={row.lastSyncAt} format="ago" />
         </span>
       </p>
       <p className="truncate text-slate-900">{row.title}</p>

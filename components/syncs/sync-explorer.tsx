@@ -11,8 +11,10 @@ import { ListEmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
+import { useTimeZone } from "@/components/ui/time";
 import { CHANGE_EVENT_TYPES, SYNC_STATUSES } from "@/db/schema";
 import { nonEmptyParams } from "@/lib/search-params";
+import { formatDate, wallClockToInstant, zoneLabel } from "@/lib/time";
 import { cn } from "@/lib/utils";
 import type { ExplorerRow, ObjectCountRow } from "@/server/syncs/explorer";
 import {
@@ -42,6 +44,15 @@ type Props = {
   | { view: "objects"; rows: ObjectCountRow[]; total: number; totalCapped: boolean }
 );
 
+/**
+ * A date field's day in the page's words ("4 Dec 2026, from 00:00 CET"): the field itself is drawn in
+ * the browser's locale, which may not be the page's.
+ */
+function dayWords(day: string, zone: string, bound: string): string | null {
+  const start = wallClockToInstant(day, zone);
+  return start ? `${formatDate(start, zone)}, ${bound} ${zoneLabel(start, zone)}` : null;
+}
+
 /** The sync explorer: filters in a GET form (so the URL holds them), sorting and paging in the URL too. */
 export function SyncExplorer(props: Props) {
   const { params, integrations } = props;
@@ -56,6 +67,10 @@ export function SyncExplorer(props: Props) {
     to: useId(),
     pageSize: useId(),
   };
+  const zone = useTimeZone();
+  // Days start at midnight in the user's zone (server/syncs/explorer.ts reads them so).
+  const dayZone = zoneLabel(new Date(), zone);
+  const dayTitle = `Days from midnight to midnight in ${zone}`;
   const filtered = hasExplorerFilters(params);
   const go = (next: Partial<ExplorerParams>) =>
     startTransition(() => router.push(`${PATH}${explorerQuery({ ...params, ...next })}`));
@@ -193,12 +208,40 @@ export function SyncExplorer(props: Props) {
               </Select>
             </div>
             <div className="space-y-1.5">
-              <Label htmlFor={ids.from}>From</Label>
-              <Input id={ids.from} name="from" type="date" defaultValue={params.from ?? ""} />
+              <Label htmlFor={ids.from}>
+                From <span className="font-normal text-slate-500">({dayZone})</span>
+              </Label>
+              <Input
+                id={ids.from}
+                name="from"
+                type="date"
+                defaultValue={params.from ?? ""}
+                title={dayTitle}
+                aria-describedby={params.from ? `${ids.from}-day` : undefined}
+              />
+              {params.from ? (
+                <p id={`${ids.from}-day`} className="text-xs text-slate-500">
+                  {dayWords(params.from, zone, "from 00:00")}
+                </p>
+              ) : null}
             </div>
             <div className="space-y-1.5">
-              <Label htmlFor={ids.to}>To</Label>
-              <Input id={ids.to} name="to" type="date" defaultValue={params.to ?? ""} />
+              <Label htmlFor={ids.to}>
+                To <span className="font-normal text-slate-500">({dayZone})</span>
+              </Label>
+              <Input
+                id={ids.to}
+                name="to"
+                type="date"
+                defaultValue={params.to ?? ""}
+                title={dayTitle}
+                aria-describedby={params.to ? `${ids.to}-day` : undefined}
+              />
+              {params.to ? (
+                <p id={`${ids.to}-day`} className="text-xs text-slate-500">
+                  {dayWords(params.to, zone, "until 24:00")}
+                </p>
+              ) : null}
             </div>
           </div>
           <div className="flex flex-wrap items-center gap-2">

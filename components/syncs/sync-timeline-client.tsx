@@ -15,11 +15,13 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Time, useTimeZone } from "@/components/ui/time";
+import { formatDateTime } from "@/lib/time";
 import { cn } from "@/lib/utils";
 import type { SyncDetail, TimelineEntry, TimelinePage, TimelineSync } from "@/server/syncs/timeline";
 import { AttemptsList, PayloadView } from "./attempts-list";
 import { describeChanges } from "./change-words";
-import { formatDateTime, formatMs, formatShortTime } from "./format";
+import { formatMs } from "./format";
 import { EVENT_TYPE_LABELS } from "./labels";
 import { type ResendAction, ResendButton } from "./resend-button";
 import { SyncStatusBadge } from "./sync-status-badge";
@@ -252,6 +254,7 @@ function TimelineItem({
   onResent: () => void;
 }) {
   const lines = describeChanges(entry.changes, { userNames });
+  const zone = useTimeZone();
   const Icon =
     entry.subjectType === "task"
       ? entry.eventTypes.includes("task_created")
@@ -260,7 +263,7 @@ function TimelineItem({
       : Wrench;
   return (
     <li className="px-4 py-4 sm:px-5">
-      <article aria-label={`${headline(entry)}, ${formatDateTime(entry.createdAt)}`}>
+      <article aria-label={`${headline(entry)}, ${formatDateTime(entry.createdAt, zone)}`}>
         <div className="flex items-start gap-3">
           <span className="mt-0.5 inline-flex size-8 shrink-0 items-center justify-center rounded-full bg-slate-100 text-slate-600">
             <Icon aria-hidden className="size-4" />
@@ -268,13 +271,9 @@ function TimelineItem({
           <div className="min-w-0 flex-1 space-y-2">
             <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
               <h3 className="text-sm font-medium text-slate-900">{headline(entry)}</h3>
-              <time
-                dateTime={entry.createdAt}
-                suppressHydrationWarning
-                className="text-xs text-slate-500 tabular-nums"
-              >
-                {formatDateTime(entry.createdAt)} · rev. {entry.revision}
-              </time>
+              <span className="text-xs text-slate-500 tabular-nums">
+                <Time value={entry.createdAt} /> · rev. {entry.revision}
+              </span>
             </div>
             {lines.length ? (
               <ul className="space-y-0.5 text-sm text-slate-700">
@@ -353,9 +352,7 @@ function SyncRow({
               : "—"}
         </span>
         <span>{formatMs(sync.lastDurationMs)}</span>
-        <time dateTime={time} suppressHydrationWarning className="sm:ml-auto">
-          {formatShortTime(time)}
-        </time>
+        <Time value={time} format="short" className="sm:ml-auto" />
       </span>
     </>
   );

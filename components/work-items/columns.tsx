@@ -1,8 +1,8 @@
 "use client";
 
-import { format } from "date-fns";
 import Link from "next/link";
 import { createDataTableColumnHelper, type DataTableColumn } from "@/components/ui/data-table";
+import { Time } from "@/components/ui/time";
 import type { WorkItemPriority, WorkItemStatus } from "@/db/schema";
 import type { WorkItemSortKey } from "@/server/work-items/list-params";
 import { PriorityBadge, StatusBadge } from "./badges";
@@ -85,13 +85,11 @@ export const workItemColumns: DataTableColumn<WorkItemListItem>[] = helper.colum
     id: "updated" satisfies WorkItemSortKey,
     header: "Updated",
     cell: (info) => (
-      <time
-        dateTime={info.getValue()}
-        suppressHydrationWarning
+      <Time
+        value={info.getValue()}
+        format="datetime-minutes"
         className="whitespace-nowrap text-slate-600 tabular-nums"
-      >
-        {format(new Date(info.getValue()), "d MMM yyyy, HH:mm")}
-      </time>
+      />
     ),
   }),
 ]);

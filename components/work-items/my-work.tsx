@@ -1,9 +1,9 @@
 import { ArrowRight, Inbox, PackageSearch, Wrench } from "lucide-react";
 import Link from "next/link";
 import type * as React from "react";
-import { formatAgo } from "@/components/syncs/format";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Time } from "@/components/ui/time";
 import type { MyWork, RecentCard, WorkCard } from "@/server/work-items/my-work";
 import { PriorityBadge, StatusBadge } from "./badges";
 
@@ -116,14 +116,10 @@ function WorkList({
                   <div className="flex flex-wrap items-center gap-2">
                     {row.priority === "express" ? <PriorityBadge priority={row.priority} /> : null}
                     <StatusBadge status={row.status} />
-                    <time
-                      dateTime={row.updatedAt}
-                      suppressHydrationWarning
-                      className="text-xs text-slate-500"
-                    >
-                      {formatAgo(row.updatedAt)}
+                    <span className="text-xs text-slate-500">
+                      <Time value={row.updatedAt} format="ago" />
                       {"changedBy" in row && row.changedBy ? ` · ${row.changedBy}` : ""}
-                    </time>
+                    </span>
                   </div>
                 </Link>
               </li>

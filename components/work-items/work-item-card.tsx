@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatAgo } from "@/components/syncs/format";
+import { Time } from "@/components/ui/time";
 import { PriorityBadge, StatusBadge } from "./badges";
 import type { WorkItemListItem } from "./columns";
 
@@ -23,10 +23,7 @@ export function WorkItemCard({ item }: { item: WorkItemListItem }) {
         {item.serialNumber ? ` · ${item.serialNumber}` : ""} · {item.customerName}
       </p>
       <p className="text-xs text-slate-500">
-        {item.technicianName ?? "Unassigned"} ·{" "}
-        <time dateTime={item.updatedAt} suppressHydrationWarning>
-          updated {formatAgo(item.updatedAt)}
-        </time>
+        {item.technicianName ?? "Unassigned"} · updated <Time value={item.updatedAt} format="ago" />
       </p>
     </Link>
   );

@@ -10,6 +10,7 @@ import {
   tasks,
   workItems,
 } from "@/db/schema";
+import { DEFAULT_TIME_ZONE, dayRangeInZone } from "@/lib/time";
 import { redactUrlsIn } from "@/server/deliveries/redact";
 import type { ExplorerParams, ExplorerSortKey } from "./explorer-params";
 import { DEFAULT_EXPLORER_PARAMS, parseObjectFilter } from "./explorer-params";
@@ -46,7 +47,11 @@ type Filters = Pick<ExplorerParams, "object" | "integrationId" | "eventType" | "
  * read from `integration_syncs_work_item_created_idx`, `…_integration_created_idx`,
  * `…_status_created_idx` or `…_created_idx`.
  */
-export async function explorerConditions(db: Db, filters: Filters): Promise<SQL[] | null> {
+export async function explorerConditions(
+  db: Db,
+  filters: Filters,
+  zone: string = DEFAULT_TIME_ZONE,
+): Promise<SQL[] | null> {
   const where: SQL[] = [];
   const object = parseObjectFilter(filters.object);
   if (object?.kind === "invalid") return null;
@@ -77,8 +82,10 @@ export async function explorerConditions(db: Db, filters: Filters): Promise<SQL[
   if (filters.eventType) where.push(eq(integrationSyncs.eventType, filters.eventType));
   if (filters.status.length === 1) where.push(eq(integrationSyncs.status, filters.status[0]));
   else if (filters.status.length > 1) where.push(inArray(integrationSyncs.status, filters.status));
-  if (filters.from) where.push(sql`${integrationSyncs.createdAt} >= ${filters.from}::date`);
-  if (filters.to) where.push(sql`${integrationSyncs.createdAt} < ${filters.to}::date + 1`);
+  // Days as the user reads them: midnight in their zone, not the database's.
+  const { start, end } = dayRangeInZone(filters.from, filters.to, zone);
+  if (start) where.push(sql`${integrationSyncs.createdAt} >= ${start.toISOString()}::timestamptz`);
+  if (end) where.push(sql`${integrationSyncs.createdAt} < ${end.toISOString()}::timestamptz`);
   return where;
 }
 
@@ -94,9 +101,11 @@ const SORTS: Record<ExplorerSortKey, SQL> = {
 export async function listSyncs(
   db: Db,
   params: Partial<ExplorerParams> = {},
+  /** The zone the date filters' days are read in. */
+  zone: string = DEFAULT_TIME_ZONE,
 ): Promise<ExplorerPage<ExplorerRow>> {
   const p = { ...DEFAULT_EXPLORER_PARAMS, ...params };
-  const where = await explorerConditions(db, p);
+  const where = await explorerConditions(db, p, zone);
   if (!where) return { rows: [], total: 0, totalCapped: false };
   const condition = where.length ? and(...where) : undefined;
   const order = p.dir === "asc" ? asc : desc;
@@ -188,9 +197,10 @@ export type ObjectCountRow = {
 export async function listSyncCountsByObject(
   db: Db,
   params: Partial<ExplorerParams> = {},
+  zone: string = DEFAULT_TIME_ZONE,
 ): Promise<ExplorerPage<ObjectCountRow>> {
   const p = { ...DEFAULT_EXPLORER_PARAMS, ...params };
-  const where = await explorerConditions(db, p);
+  const where = await explorerConditions(db, p, zone);
   if (!where) return { rows: [], total: 0, totalCapped: false };
   const condition = where.length ? and(...where) : undefined;
   const pageSize = Math.max(1, Math.min(p.pageSize, 100));

@@ -3,6 +3,7 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { integrationSyncs, integrations, workItems } from "@/db/schema";
 import { CSV_BOM, csvRow } from "@/lib/csv";
+import { DEFAULT_TIME_ZONE } from "@/lib/time";
 import { redactUrlsIn } from "@/server/deliveries/redact";
 import { explorerConditions } from "./explorer";
 import type { ExplorerParams, ExplorerSortKey } from "./explorer-params";
@@ -13,7 +14,7 @@ const EXPORT_BATCH = 500;
 
 const COLUMNS = [
   "sync_id",
-  "created_at",
+  "created_at_utc",
   "integration",
   "reference",
   "subject",
@@ -24,7 +25,7 @@ const COLUMNS = [
   "last_http_status",
   "last_duration_ms",
   "last_error",
-  "completed_at",
+  "completed_at_utc",
   "webhook_id",
 ] as const;
 
@@ -81,10 +82,12 @@ export async function* exportSyncsCsv(
   db: Db,
   params: Partial<ExplorerParams> = {},
   batchSize = EXPORT_BATCH,
+  /** The zone the date filters' days are read in (the explorer's); the times written stay UTC. */
+  zone: string = DEFAULT_TIME_ZONE,
 ): AsyncGenerator<string> {
   const p = { ...DEFAULT_EXPLORER_PARAMS, ...params };
   yield CSV_BOM + csvRow(COLUMNS);
-  const where = await explorerConditions(db, p);
+  const where = await explorerConditions(db, p, zone);
   if (!where) return;
   const key = sortKey(p.sort, p.dir);
   const dir = sql.raw(p.dir);

@@ -26,7 +26,7 @@ async function* allEntries(
 }
 
 const COLUMNS = [
-  "changed_at",
+  "changed_at_utc",
   "subject",
   "task_title",
   "revision",
@@ -39,7 +39,7 @@ const COLUMNS = [
   "attempts",
   "last_http_status",
   "last_error",
-  "completed_at",
+  "completed_at_utc",
   "waiting_for",
 ] as const;
 

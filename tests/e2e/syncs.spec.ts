@@ -216,7 +216,7 @@ test.describe("sync explorer", () => {
     const timeline = await timelineDownload;
     expect(timeline.suggestedFilename()).toBe(`${reference}-timeline.csv`);
     const timelineLines = (await readDownload(timeline)).trimEnd().split("\r\n");
-    expect(timelineLines[0]).toMatch(/^\uFEFFchanged_at,subject,/);
+    expect(timelineLines[0]).toMatch(/^\uFEFFchanged_at_utc,subject,/);
     expect(timelineLines.some((l) => l.includes("demo-receiver") && l.includes(",synced,"))).toBe(true);
 
     await page.goto(`/syncs?object=${reference}&status=synced`);
@@ -228,7 +228,7 @@ test.describe("sync explorer", () => {
     const explorer = await explorerDownload;
     expect(explorer.suggestedFilename()).toMatch(/^syncs-\d{8}-\d{4}\.csv$/);
     const [header, ...rows] = (await readDownload(explorer)).trimEnd().split("\r\n");
-    expect(header).toMatch(/^\uFEFFsync_id,created_at,integration,reference,/);
+    expect(header).toMatch(/^\uFEFFsync_id,created_at_utc,integration,reference,/);
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row).toMatch(new RegExp(`,${reference},.*,synced,`));
     expect(path).toMatch(/^\/work-items\/\d+$/);
@@ -292,6 +292,8 @@ test.describe("recover failed syncs from a browser east of the server", () => {
     );
     await manager.goto("/syncs");
     const form = manager.getByRole("form", { name: "Recover failed syncs" });
+    // The page reads typed times in the browser's zone once the browser has reported it.
+    await expect(form.getByText(/\(Pacific\/Kiritimati\)$/)).toBeVisible();
     await expect(form.getByLabel("Integration")).toHaveValue("all");
     await form.getByLabel("Integration").selectOption({ label: name });
     const since = form.getByLabel("Failed since");

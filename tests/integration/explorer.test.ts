@@ -1,5 +1,6 @@
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { tasks } from "@/db/schema";
+import { integrationSyncs, tasks } from "@/db/schema";
 import { listSyncCountsByObject, listSyncs } from "@/server/syncs/explorer";
 import { explorerQuery, parseExplorerParams, parseObjectFilter } from "@/server/syncs/explorer-params";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
@@ -133,6 +134,25 @@ describe.each(DRIVERS)("sync explorer on %s", (driver) => {
     const older = await listSyncs(t.db, { to: day(-2) });
     expect(older.rows.every((r) => r.status === "failed")).toBe(true);
     expect((await listSyncs(t.db, { from: day(-1) })).total).toBe(36);
+  });
+
+  it("reads the day filters as days in the viewer's zone, not the database's", async () => {
+    // 23:30 UTC on 3 Dec (a year no other sync is in) is 00:30 on 4 Dec in Berlin and 13:30 on 3 Dec in Honolulu.
+    const [{ id }] = await t.db
+      .update(integrationSyncs)
+      .set({ createdAt: new Date("2020-12-03T23:30:00Z") })
+      .where(eq(integrationSyncs.id, sql`(select min(id) from integration_syncs)`))
+      .returning({ id: integrationSyncs.id });
+    const ids = async (day: string, zone: string) =>
+      (await listSyncs(t.db, { from: day, to: day }, zone)).rows.map((r) => r.id);
+    expect(await ids("2020-12-04", "Europe/Berlin")).toEqual([id]);
+    expect(await ids("2020-12-03", "Europe/Berlin")).toEqual([]);
+    expect(await ids("2020-12-03", "UTC")).toEqual([id]);
+    expect(await ids("2020-12-03", "Pacific/Honolulu")).toEqual([id]);
+    expect(await ids("2020-12-04", "UTC")).toEqual([]);
+    expect(
+      (await listSyncCountsByObject(t.db, { from: "2020-12-04", to: "2020-12-04" }, "Europe/Berlin")).total,
+    ).toBe(1);
   });
 
   it("sorts by attempts, latency and status in either direction", async () => {

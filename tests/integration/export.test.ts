@@ -152,7 +152,7 @@ describe.each(DRIVERS)("exports on %s", (driver) => {
     expect(row?.last_error).toContain("\nbreak");
     expect(row?.last_error).not.toContain("token=abc");
     for (const r of records) {
-      expect(r.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(r.created_at_utc).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       expect(r.subject).toMatch(/^workitem:\d+$/);
       expect(r.webhook_id).toMatch(/^msg_bulk_/);
     }
@@ -208,7 +208,7 @@ describe.each(DRIVERS)("exports on %s", (driver) => {
       `attachment; filename="${created.row.reference}-timeline.csv"`,
     );
     const [header, ...rows] = parseCsv(await csvBody(csv));
-    expect(header.slice(0, 4)).toEqual(["changed_at", "subject", "task_title", "revision"]);
+    expect(header.slice(0, 4)).toEqual(["changed_at_utc", "subject", "task_title", "revision"]);
     // 121 changes (created + 120 edits), none delivered anywhere: one row each, newest first.
     expect(rows.map((r) => Number(r[3]))).toEqual(Array.from({ length: 121 }, (_, i) => 121 - i));
     const seventh = rows.find((r) => r[3] === "8");

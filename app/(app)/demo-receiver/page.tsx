@@ -1,4 +1,3 @@
-import { formatDistanceToNow } from "date-fns";
 import { Inbox, Mail } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -8,6 +7,7 @@ import { AutoRefresh } from "@/components/demo-receiver/auto-refresh";
 import { type ReceivedRow, ReceivedWebhooks } from "@/components/demo-receiver/received-webhooks";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Time } from "@/components/ui/time";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
 import {
@@ -104,9 +104,7 @@ function CaughtMails({ mails }: { mails: CaughtMail[] }) {
                     <span className="font-mono text-slate-500">#{m.seq}</span>
                     <span className="font-medium text-slate-900">{m.subject}</span>
                     <span className="min-w-0 break-all text-slate-600">to {m.to.join(", ")}</span>
-                    <time className="ml-auto text-slate-500" dateTime={m.receivedAt}>
-                      {formatDistanceToNow(new Date(m.receivedAt), { addSuffix: true })}
-                    </time>
+                    <Time value={m.receivedAt} format="ago" className="ml-auto text-slate-500" />
                   </summary>
                   <pre className="mt-3 max-h-80 overflow-auto rounded-lg bg-slate-50 p-3 text-xs whitespace-pre-wrap text-slate-800">
                     {`From: ${m.from}\nTo: ${m.to.join(", ")}\nSubject: ${m.subject}\n\n${m.text}`}

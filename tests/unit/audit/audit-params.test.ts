@@ -35,34 +35,43 @@ describe("audit page filters in the URL", () => {
 });
 
 describe("audit entry wording", () => {
-  it("tells who resent a sync and when, and why a refusal was refused", () => {
-    const at = new Date(2026, 11, 3, 10, 42).toISOString();
+  it("tells who resent a sync and when (in the reader's zone, labelled), and why a refusal was refused", () => {
+    const at = "2026-12-03T09:42:00.000Z";
     const base = { at, actorName: "Mara Manager", action: "sync.resend" as const, message: null };
-    expect(describeAuditEntry({ ...base, outcome: "succeeded" })).toBe(
-      "Resent by Mara Manager at 10:42, 3 Dec 2026",
+    expect(describeAuditEntry({ ...base, outcome: "succeeded" }, "Europe/Berlin")).toBe(
+      "Resent by Mara Manager at 3 Dec 2026, 10:42 CET",
+    );
+    expect(describeAuditEntry({ ...base, outcome: "succeeded" }, "UTC")).toBe(
+      "Resent by Mara Manager at 3 Dec 2026, 09:42 UTC",
     );
     expect(
-      describeAuditEntry({
-        ...base,
-        outcome: "refused",
-        message: "Only a synced or failed sync can be resent",
-      }),
+      describeAuditEntry(
+        {
+          ...base,
+          outcome: "refused",
+          message: "Only a synced or failed sync can be resent",
+        },
+        "Europe/Berlin",
+      ),
     ).toBe(
-      "Resend a sync by Mara Manager refused at 10:42, 3 Dec 2026: Only a synced or failed sync can be resent",
+      "Resend a sync by Mara Manager refused at 3 Dec 2026, 10:42 CET: Only a synced or failed sync can be resent",
     );
   });
 
   it("reads a role change as from → to and a recovery's integrations by name", () => {
-    expect(auditDetails({ from: "technician", to: "manager" })).toEqual([
+    expect(auditDetails({ from: "technician", to: "manager" }, "UTC")).toEqual([
       { label: "Role", value: "technician → manager" },
     ]);
     expect(
-      auditDetails({
-        count: 3,
-        integrations: [{ id: 1, name: "n8n", count: 3 }],
-        noticeId: 4,
-        automatic: true,
-      }),
+      auditDetails(
+        {
+          count: 3,
+          integrations: [{ id: 1, name: "n8n", count: 3 }],
+          noticeId: 4,
+          automatic: true,
+        },
+        "UTC",
+      ),
     ).toEqual([
       { label: "Syncs", value: "3" },
       { label: "Integrations", value: "n8n (3)" },

@@ -1,4 +1,3 @@
-import { format } from "date-fns";
 import type { Metadata } from "next";
 import { STACKED_TABLE } from "@/components/auth/stacked-table";
 import { CreateUserForm, UserRow } from "@/components/auth/users-admin";
@@ -84,7 +83,6 @@ export default async function AdminUsersPage() {
                   email: user.email,
                   role: user.role,
                   active: user.active,
-                  created: format(user.createdAt, "d MMM yyyy"),
                   createdIso: user.createdAt.toISOString(),
                 }}
                 isSelf={user.id === admin.id}

@@ -11,16 +11,18 @@ import {
   failedAttemptsText,
   IntegrationStateBadge,
 } from "@/components/integrations/integration-health-list";
-import { formatAgo, formatDateTime, formatPercent } from "@/components/syncs/format";
+import { formatPercent } from "@/components/syncs/format";
 import { RecoverForm } from "@/components/syncs/recover-form";
 import { Alert } from "@/components/ui/alert";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Time } from "@/components/ui/time";
 import { getDb } from "@/db/client";
 import { listAuditEntriesFor } from "@/server/audit/audit";
 import { auditQuery } from "@/server/audit/params";
 import { getCurrentUser, hasRole, requireUser } from "@/server/auth/guard";
 import { listIntegrationNotices } from "@/server/notifications/notices";
+import { getTimeZoneChoice } from "@/server/preferences/time-zone";
 import {
   pauseIntegrationAction,
   resumeIntegrationAction,
@@ -75,8 +77,8 @@ export default async function IntegrationPage({ params }: Props) {
             <span aria-hidden="true" className="text-slate-300">
               ·
             </span>
-            <span suppressHydrationWarning>
-              Last success {h.lastSuccessAt ? formatAgo(h.lastSuccessAt) : "never"}
+            <span>
+              Last success {h.lastSuccessAt ? <Time value={h.lastSuccessAt} format="ago" /> : "never"}
             </span>
             <span aria-hidden="true" className="text-slate-300">
               ·
@@ -110,18 +112,23 @@ export default async function IntegrationPage({ params }: Props) {
         <Alert variant="warning" title="Deliveries are paused" className="mb-6">
           {integration.pausedReason ?? "No reason given"}
           {integration.pausedAt ? (
-            <span suppressHydrationWarning>
+            <span>
               {" "}
-              (since {formatDateTime(integration.pausedAt.toISOString())})
+              (since <Time value={integration.pausedAt} />)
             </span>
           ) : null}
           . New changes wait; resuming delivers them oldest first.
           {notice ? (
-            <span className="mt-1 block" suppressHydrationWarning>
+            <span className="mt-1 block">
               Managers and admins were told.{" "}
-              {notice.acknowledgedAt
-                ? `Acknowledged by ${notice.acknowledgedByName ?? "a former user"} at ${formatDateTime(notice.acknowledgedAt.toISOString())}.`
-                : "Not acknowledged yet."}
+              {notice.acknowledgedAt ? (
+                <>
+                  Acknowledged by {notice.acknowledgedByName ?? "a former user"} at{" "}
+                  <Time value={notice.acknowledgedAt} />.
+                </>
+              ) : (
+                "Not acknowledged yet."
+              )}
             </span>
           ) : null}
         </Alert>
@@ -194,10 +201,9 @@ export default async function IntegrationPage({ params }: Props) {
                 <CardDescription>
                   Shown only once, when created or rotated.
                   {integration.rotationGraceUntil ? (
-                    <span suppressHydrationWarning>
+                    <span>
                       {" "}
-                      The previous secret still signs until{" "}
-                      {formatDateTime(integration.rotationGraceUntil.toISOString())}.
+                      The previous secret still signs until <Time value={integration.rotationGraceUntil} />.
                     </span>
                   ) : null}
                 </CardDescription>
@@ -226,6 +232,7 @@ export default async function IntegrationPage({ params }: Props) {
           </Card>
           <AuditTrail
             entries={activity}
+            zone={(await getTimeZoneChoice()).zone}
             description="Who changed, paused, resumed, rotated or recovered it; the latest ten."
             logHref={`/admin/audit${auditQuery({ targetType: "integration", target: String(integration.id) })}`}
           />

@@ -7,6 +7,7 @@ import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { getDb } from "@/db/client";
 import { requireUser } from "@/server/auth/guard";
+import { getTimeZoneChoice } from "@/server/preferences/time-zone";
 import { listIntegrationOptions, listSyncCountsByObject, listSyncs } from "@/server/syncs/explorer";
 import { explorerQuery, parseExplorerParams } from "@/server/syncs/explorer-params";
 import { previewRecoveryAction, recoverFailedAction } from "../actions";
@@ -25,11 +26,12 @@ export default async function SyncsPage({ searchParams }: Props) {
   await requireUser("manager");
   const params = parseExplorerParams(await searchParams);
   const db = getDb();
+  const { zone } = await getTimeZoneChoice();
   const [integrations, data] = await Promise.all([
     listIntegrationOptions(db),
     params.view === "objects"
-      ? listSyncCountsByObject(db, params).then((d) => ({ view: "objects" as const, ...d }))
-      : listSyncs(db, params).then((d) => ({ view: "syncs" as const, ...d })),
+      ? listSyncCountsByObject(db, params, zone).then((d) => ({ view: "objects" as const, ...d }))
+      : listSyncs(db, params, zone).then((d) => ({ view: "syncs" as const, ...d })),
   ]);
   return (
     <>

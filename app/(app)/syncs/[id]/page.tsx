@@ -4,17 +4,19 @@ import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell/page-header";
 import { AuditTrail } from "@/components/audit/audit-trail";
 import { AttemptsList, PayloadView } from "@/components/syncs/attempts-list";
-import { formatDateTime, formatMs } from "@/components/syncs/format";
+import { formatMs } from "@/components/syncs/format";
 import { EVENT_TYPE_LABELS, SUBJECT_LABELS } from "@/components/syncs/labels";
 import { PendingRefresher } from "@/components/syncs/pending-refresher";
 import { ResendButton } from "@/components/syncs/resend-button";
 import { SyncStatusBadge } from "@/components/syncs/sync-status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Time } from "@/components/ui/time";
 import { getDb } from "@/db/client";
 import { listAuditEntriesFor } from "@/server/audit/audit";
 import { auditQuery } from "@/server/audit/params";
 import { getCurrentUser, hasRole, requireUser } from "@/server/auth/guard";
+import { getTimeZoneChoice } from "@/server/preferences/time-zone";
 import { resendSyncAction } from "../actions";
 import { loadSync } from "./load";
 
@@ -49,22 +51,8 @@ export default async function SyncDetailPage({ params }: Props) {
     ["Attempts", sync.attemptCount],
     ["Last response", sync.lastStatusCode !== null ? `HTTP ${sync.lastStatusCode}` : "—"],
     ["Last latency", formatMs(sync.lastDurationMs)],
-    [
-      "Created",
-      <time key="c" dateTime={sync.createdAt} suppressHydrationWarning>
-        {formatDateTime(sync.createdAt)}
-      </time>,
-    ],
-    [
-      "Completed",
-      sync.completedAt ? (
-        <time key="d" dateTime={sync.completedAt} suppressHydrationWarning>
-          {formatDateTime(sync.completedAt)}
-        </time>
-      ) : (
-        "—"
-      ),
-    ],
+    ["Created", <Time key="c" value={sync.createdAt} />],
+    ["Completed", sync.completedAt ? <Time key="d" value={sync.completedAt} /> : "—"],
     [
       "webhook-id",
       <span key="w" className="font-mono text-xs break-all">
@@ -127,6 +115,7 @@ export default async function SyncDetailPage({ params }: Props) {
           {activity ? (
             <AuditTrail
               entries={activity}
+              zone={(await getTimeZoneChoice()).zone}
               description="Resends by hand, newest first."
               logHref={
                 hasRole(user, "admin")

@@ -1,4 +1,3 @@
-import { format } from "date-fns";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -9,6 +8,7 @@ import { SyncTimelineClient } from "@/components/syncs/sync-timeline-client";
 import { SyncTimelineSkeleton } from "@/components/syncs/sync-timeline-skeleton";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Time } from "@/components/ui/time";
 import { PriorityBadge, StatusBadge } from "@/components/work-items/badges";
 import { StatusActions } from "@/components/work-items/status-actions";
 import { TaskList } from "@/components/work-items/task-list";
@@ -92,10 +92,7 @@ export default async function WorkItemPage({ params, searchParams }: Props) {
               ·
             </span>
             <span>
-              Updated{" "}
-              <time dateTime={item.updatedAt.toISOString()} suppressHydrationWarning>
-                {format(item.updatedAt, "d MMM yyyy, HH:mm")}
-              </time>
+              Updated <Time value={item.updatedAt} format="datetime-minutes" />
               {lastChange?.actorName ? ` by ${lastChange.actorName}` : ""}
             </span>
           </span>
@@ -208,9 +205,7 @@ export default async function WorkItemPage({ params, searchParams }: Props) {
                 </dd>
                 <dt className="text-slate-500">Created</dt>
                 <dd className="text-slate-900">
-                  <time dateTime={item.createdAt.toISOString()} suppressHydrationWarning>
-                    {format(item.createdAt, "d MMM yyyy, HH:mm")}
-                  </time>
+                  <Time value={item.createdAt} format="datetime-minutes" />
                 </dd>
               </dl>
             </CardContent>
