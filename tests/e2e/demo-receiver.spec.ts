@@ -44,6 +44,8 @@ function reverifiesNow(delivery: { body: string; headers: Record<string, string>
   }
 }
 
+const SEEDED_REFERENCE = /RMA-0000(0[1-9]|1\d|2[0-4])(?!\d)/;
+
 test.describe("the demo receiver", () => {
   test("the seeded deliveries are on the demo page within seconds of a fresh start, signatures valid", async ({
     browser,
@@ -57,7 +59,8 @@ test.describe("the demo receiver", () => {
         .getByRole("listitem")
         .filter({ hasText: type })
         .filter({ hasText: "Signature valid" })
-        .filter({ hasNotText: "RMA-E2E" });
+        // The seed's 24 repairs (RMA-000001…024), not what specs that ran before this one created.
+        .filter({ hasText: SEEDED_REFERENCE });
     await expect(delivered("workitem_created")).toHaveCount(24, { timeout: 15_000 });
     await expect(delivered("task_created")).toHaveCount(15);
 

@@ -72,3 +72,22 @@ test.describe("home", () => {
     await expect(page.getByRole("region", { name: /Assigned to you/ })).toHaveCount(0);
   });
 });
+
+test("the dashboard's chart labels stay readable on a phone", async ({ browser }) => {
+  for (const viewport of [
+    { width: 390, height: 844 },
+    { width: 1280, height: 800 },
+  ]) {
+    const page = await pageAs(browser, "manager", viewport);
+    await page.goto("/");
+    const chart = page.getByRole("img", { name: /Syncs per hour/ });
+    await expect(chart).toBeVisible();
+    // Each hour label's rendered height: the drawing scales with its box, its text with it.
+    const heights = await chart
+      .locator("text")
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    expect(heights.length).toBeGreaterThan(4);
+    expect(Math.min(...heights), `labels at ${viewport.width}px`).toBeGreaterThanOrEqual(10);
+    await page.context().close();
+  }
+});
