@@ -116,22 +116,29 @@ export function DeliveryOverview({
             {stats.length === 0 ? (
               <p className="px-5 py-8 text-center text-sm text-slate-500">No integrations yet.</p>
             ) : (
-              <Table aria-label="Integrations over 24 hours">
+              // Fixed columns: a long integration name truncates instead of pushing the numbers off a phone.
+              <Table aria-label="Integrations over 24 hours" className="table-fixed">
                 <TableHeader>
                   <TableRow className="hover:bg-transparent">
                     <TableHead>Integration</TableHead>
-                    <TableHead className="text-right">Syncs</TableHead>
-                    <TableHead className="text-right">Success</TableHead>
-                    <TableHead className="text-right">p95</TableHead>
+                    <TableHead className="w-16 text-right sm:w-24">Syncs</TableHead>
+                    <TableHead className="w-[5.5rem] text-right sm:w-28">Success</TableHead>
+                    <TableHead className="w-[4.5rem] text-right sm:w-24">p95</TableHead>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
                   {stats.map((s) => (
                     <TableRow key={s.integrationId}>
                       <TableCell>
-                        <span className="flex items-center gap-2">
-                          <span className="truncate font-medium">{s.name}</span>
-                          {!s.active ? <Badge tone="amber">Paused</Badge> : null}
+                        <span className="flex min-w-0 items-center gap-2">
+                          <span className="truncate font-medium" title={s.name}>
+                            {s.name}
+                          </span>
+                          {!s.active ? (
+                            <Badge tone="amber" className="shrink-0">
+                              Paused
+                            </Badge>
+                          ) : null}
                         </span>
                       </TableCell>
                       <TableCell className="text-right tabular-nums">{s.total}</TableCell>

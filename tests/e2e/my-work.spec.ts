@@ -6,7 +6,7 @@ test.describe("home", () => {
     browser,
   }) => {
     const page = await pageAs(browser, "technician");
-    const title = `Home: swollen battery ${Date.now()}`;
+    const title = `Home: loose charging port ${Date.now()}`;
     await page.goto("/work-items/new");
     await page.getByLabel("Title", { exact: true }).fill(title);
     await page.getByLabel("Device", { exact: true }).fill("MacBook Air");
