@@ -334,6 +334,7 @@ describe.each(DRIVERS.slice(0, 1))("bad input never writes and never brings anyt
       ["sendTestEvent", integrationsActions.sendTestEventAction, { id }],
       ["resendSync", syncsActions.resendSyncAction, { syncId: sync.id }],
       ["acknowledgeNotice", shellActions.acknowledgeNoticeAction, { id: notice.noticeId }],
+      ["setTimeZone", shellActions.setTimeZoneAction, { zone: "Europe/Berlin" }],
       [
         "recoverFailed",
         syncsActions.recoverFailedAction,
