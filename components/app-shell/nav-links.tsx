@@ -76,7 +76,8 @@ export function MainNav({
         onClick={() => setOpen((o) => !o)}
       >
         {open ? <X aria-hidden="true" className="size-4" /> : <Menu aria-hidden="true" className="size-4" />}
-        Menu
+        {/* The icon alone on the narrowest screens, so the top bar stays one row. */}
+        <span className="sr-only sm:not-sr-only">Menu</span>
       </button>
       {open ? (
         <nav

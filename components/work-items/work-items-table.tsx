@@ -75,7 +75,7 @@ export function WorkItemsTable({ rows, total, params, technicians }: Props) {
                   name="q"
                   type="search"
                   defaultValue={params.q}
-                  placeholder="Reference, customer, phone, task…"
+                  placeholder="Reference, customer, phone…"
                 />
                 <Button type="submit" variant="primary">
                   <Search aria-hidden="true" />

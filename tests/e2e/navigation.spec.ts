@@ -11,6 +11,12 @@ test.describe("main navigation", () => {
     await page.goto("/work-items");
     const menu = page.getByRole("button", { name: "Menu" });
     await expect(menu).toHaveAttribute("aria-expanded", "false");
+    // The top bar is one row: the logo, the zone, sign-out and Menu side by side.
+    const logo = await page.getByRole("banner").getByRole("link", { name: "Fixed Service" }).boundingBox();
+    const menuBox = await menu.boundingBox();
+    expect(
+      Math.abs((menuBox?.y ?? 0) + (menuBox?.height ?? 0) / 2 - ((logo?.y ?? 0) + (logo?.height ?? 0) / 2)),
+    ).toBeLessThan(8);
     await expect(page.getByRole("navigation", { name: "Main" })).toHaveCount(0);
 
     await menu.click();
