@@ -224,12 +224,14 @@ test.describe("times in the user's time zone", () => {
       .first()
       .click();
     await expect(page.getByRole("heading", { level: 1, name: /^Sync \d+/ })).toBeVisible();
+    // The seeded integration: it has deliveries, so its page has times (one another spec made may have none).
     await page.goto("/integrations");
-    await page
-      .getByRole("link", { name: /^Manage / })
-      .first()
-      .click();
-    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await page.getByRole("link", { name: "Manage demo-receiver" }).click();
+    // Its own heading, not the page before's (the click navigates client-side).
+    await expect(page).toHaveURL(/\/integrations\/\d+$/);
+    await expect(page.getByRole("heading", { level: 1, name: /demo-receiver/ })).toBeVisible();
+    // Its sections stream in after the heading: wait for the first time before reading them all.
+    await expect(page.locator("main time").first()).toBeAttached();
     // Every time on that page is in Berlin time and says so (read at once: parts of the page refresh live).
     const titles = await page
       .locator("main time")
