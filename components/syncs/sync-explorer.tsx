@@ -53,6 +53,44 @@ function dayWords(day: string, zone: string, bound: string): string | null {
   return start ? `${formatDate(start, zone)}, ${bound} ${zoneLabel(start, zone)}` : null;
 }
 
+/** A date filter: a day in the viewer's zone, the zone named, and the chosen day echoed in words. */
+function DayField({
+  id,
+  name,
+  label,
+  day,
+  zone,
+  bound,
+}: {
+  id: string;
+  name: "from" | "to";
+  label: string;
+  day: string | null;
+  zone: string;
+  bound: string;
+}) {
+  return (
+    <div className="space-y-1.5">
+      <Label htmlFor={id}>
+        {label} <span className="font-normal text-slate-500">({zoneLabel(new Date(), zone)})</span>
+      </Label>
+      <Input
+        id={id}
+        name={name}
+        type="date"
+        defaultValue={day ?? ""}
+        title={`Days from midnight to midnight in ${zone}`}
+        aria-describedby={day ? `${id}-day` : undefined}
+      />
+      {day ? (
+        <p id={`${id}-day`} className="text-xs text-slate-500">
+          {dayWords(day, zone, bound)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /** The sync explorer: filters in a GET form (so the URL holds them), sorting and paging in the URL too. */
 export function SyncExplorer(props: Props) {
   const { params, integrations } = props;
@@ -69,8 +107,6 @@ export function SyncExplorer(props: Props) {
   };
   const zone = useTimeZone();
   // Days start at midnight in the user's zone (server/syncs/explorer.ts reads them so).
-  const dayZone = zoneLabel(new Date(), zone);
-  const dayTitle = `Days from midnight to midnight in ${zone}`;
   const filtered = hasExplorerFilters(params);
   const go = (next: Partial<ExplorerParams>) =>
     startTransition(() => router.push(`${PATH}${explorerQuery({ ...params, ...next })}`));
@@ -207,42 +243,15 @@ export function SyncExplorer(props: Props) {
                 ))}
               </Select>
             </div>
-            <div className="space-y-1.5">
-              <Label htmlFor={ids.from}>
-                From <span className="font-normal text-slate-500">({dayZone})</span>
-              </Label>
-              <Input
-                id={ids.from}
-                name="from"
-                type="date"
-                defaultValue={params.from ?? ""}
-                title={dayTitle}
-                aria-describedby={params.from ? `${ids.from}-day` : undefined}
-              />
-              {params.from ? (
-                <p id={`${ids.from}-day`} className="text-xs text-slate-500">
-                  {dayWords(params.from, zone, "from 00:00")}
-                </p>
-              ) : null}
-            </div>
-            <div className="space-y-1.5">
-              <Label htmlFor={ids.to}>
-                To <span className="font-normal text-slate-500">({dayZone})</span>
-              </Label>
-              <Input
-                id={ids.to}
-                name="to"
-                type="date"
-                defaultValue={params.to ?? ""}
-                title={dayTitle}
-                aria-describedby={params.to ? `${ids.to}-day` : undefined}
-              />
-              {params.to ? (
-                <p id={`${ids.to}-day`} className="text-xs text-slate-500">
-                  {dayWords(params.to, zone, "until 24:00")}
-                </p>
-              ) : null}
-            </div>
+            <DayField
+              id={ids.from}
+              name="from"
+              label="From"
+              day={params.from}
+              zone={zone}
+              bound="from 00:00"
+            />
+            <DayField id={ids.to} name="to" label="To" day={params.to} zone={zone} bound="until 24:00" />
           </div>
           <div className="flex flex-wrap items-center gap-2">
             <fieldset className="flex flex-wrap items-center gap-2">

@@ -2,11 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
 import { describeConflict } from "@/server/work-items/conflicts";
 import { workItemCreateSchema } from "@/server/work-items/validation";
-import { type Actor, createWorkItem, updateWorkItem } from "@/server/work-items/work-items";
+import { createWorkItem, updateWorkItem } from "@/server/work-items/work-items";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
-
-const TESS: Actor = { id: "user-tess", name: "Tess Technician" };
-const THEO: Actor = { id: "user-theo", name: "Theo Bench" };
+import { TESS, THEO, TWO_TECHNICIANS } from "../support/work-item-fixture";
 
 describe.each(DRIVERS)("an edit conflict on %s", (driver) => {
   let t: TestDb;
@@ -16,10 +14,7 @@ describe.each(DRIVERS)("an edit conflict on %s", (driver) => {
   afterAll(async () => t?.close());
   beforeEach(async () => {
     await t.reset();
-    await t.db.insert(users).values([
-      { id: TESS.id, name: TESS.name, email: "tess@fixed.test", role: "technician" },
-      { id: THEO.id, name: THEO.name, email: "theo@fixed.test", role: "technician" },
-    ]);
+    await t.db.insert(users).values(TWO_TECHNICIANS);
   });
 
   async function item() {

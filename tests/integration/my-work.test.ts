@@ -5,9 +5,7 @@ import { getMyWork } from "@/server/work-items/my-work";
 import { workItemCreateSchema } from "@/server/work-items/validation";
 import { type Actor, createWorkItem, updateWorkItem } from "@/server/work-items/work-items";
 import { createTestDb, DRIVERS, type TestDb } from "../support/db";
-
-const TESS: Actor = { id: "user-tess", name: "Tess Technician" };
-const THEO: Actor = { id: "user-theo", name: "Theo Bench" };
+import { TESS, THEO, TWO_TECHNICIANS } from "../support/work-item-fixture";
 
 describe.each(DRIVERS)("a technician's home on %s", (driver) => {
   let t: TestDb;
@@ -17,10 +15,7 @@ describe.each(DRIVERS)("a technician's home on %s", (driver) => {
   afterAll(async () => t?.close());
   beforeEach(async () => {
     await t.reset();
-    await t.db.insert(users).values([
-      { id: TESS.id, name: TESS.name, email: "tess@fixed.test", role: "technician" },
-      { id: THEO.id, name: THEO.name, email: "theo@fixed.test", role: "technician" },
-    ]);
+    await t.db.insert(users).values(TWO_TECHNICIANS);
   });
 
   /** Creates an item and, where asked, backdates its last change so the order is the test's, not the clock's. */

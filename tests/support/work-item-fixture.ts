@@ -13,3 +13,11 @@ export const ITEM = {
   priceCents: 12000,
   technicianId: null,
 };
+
+/** Two technicians, as actors of saves and as the user rows those saves name (tests of two people at work). */
+export const TESS = { id: "user-tess", name: "Tess Technician" };
+export const THEO = { id: "user-theo", name: "Theo Bench" };
+export const TWO_TECHNICIANS = [
+  { ...TESS, email: "tess@fixed.test", role: "technician" as const },
+  { ...THEO, email: "theo@fixed.test", role: "technician" as const },
+];
